@@ -8,6 +8,15 @@
  * @packageDocumentation
  */
 
+// scim/: attribute paths
+export {
+  findKey,
+  getAttributeContainer,
+  getAttributeValues,
+  isCoreSchema,
+  parseAttributePath,
+  stringifyAttributePath,
+} from './scim/attributes';
 // scim/: errors
 export { isScimError, ScimError } from './scim/errors/ScimError';
 export type { ScimType } from './scim/errors/ScimProtocolError';
@@ -27,6 +36,109 @@ export type {
   PresentFilter,
   ValuePathFilter,
 } from './scim/filter/ast';
+// scim/: filters (build, parse, write, evaluate)
+export type { FilterExpression, FilterInput, MatchFilterOptions } from './scim/filter/index';
+export {
+  defaultCaseExact,
+  filter,
+  isCompareOperator,
+  MAX_FILTER_NESTING,
+  matchesFilter,
+  parseFilter,
+  parsePatchPath,
+  stringifyCompareValue,
+  stringifyFilter,
+} from './scim/filter/index';
+// scim/: models (each name is a zod schema and its inferred type) and parse functions
+export type { ParseMode, ParseOptions, ResolvedParseOptions } from './scim/models/index';
+export {
+  AttributeType,
+  AuthenticationScheme,
+  BulkMethod,
+  BulkOperation,
+  BulkOperationResult,
+  BulkRequest,
+  BulkResponse,
+  BulkSupport,
+  CORE_SCHEMAS,
+  ENTERPRISE_USER_SCHEMA,
+  EnterpriseManager,
+  EnterpriseUser,
+  FilterSupport,
+  findAttributeDefinition,
+  GROUP_SCHEMA,
+  GroupMember,
+  HttpStatus,
+  ListResponse,
+  Meta,
+  MultiValuedAttribute,
+  Mutability,
+  PaginationMethod,
+  PaginationSupport,
+  PatchOp,
+  PatchOperation,
+  PatchOperationType,
+  parseBulkRequest,
+  parseBulkResponse,
+  parseErrorResponse,
+  parseGroup,
+  parseListResponse,
+  parsePatchOp,
+  parseResourceType,
+  parseSchema,
+  parseServiceProviderConfig,
+  parseUser,
+  RESOURCE_TYPE_SCHEMA,
+  ResourceId,
+  ResourceType,
+  Returned,
+  resolveParseOptions,
+  SCHEMA_SCHEMA,
+  SchemaAttribute,
+  SchemaExtension,
+  ScimAddress,
+  ScimDateTime,
+  ScimErrorResponse,
+  ScimGroup,
+  ScimName,
+  ScimSchema,
+  ScimUser,
+  ScimUserGroup,
+  SERVICE_PROVIDER_CONFIG_SCHEMA,
+  SERVICE_PROVIDER_SCHEMAS,
+  ServiceProviderConfig,
+  SupportedFeature,
+  Uniqueness,
+  USER_SCHEMA,
+} from './scim/models/index';
+export type { NormalizationConflict, NormalizedDocument } from './scim/normalize';
+export { normalizeScimDocument } from './scim/normalize';
+// scim/: PATCH (local application, group diff, requests within limits)
+export type {
+  AddMembersOptions,
+  ApplyPatchOptions,
+  DiffGroupsOptions,
+  GroupMemberChanges,
+  GroupPatchOptions,
+  PatchOpLimits,
+  RemoveMembersForm,
+  RemoveMembersOptions,
+  ScimGroupLike,
+  ScimGroupMemberLike,
+} from './scim/patch/index';
+export {
+  addMembersOps,
+  applyPatch,
+  buildGroupPatches,
+  DEFAULT_MAX_MEMBERS_PER_OPERATION,
+  DEFAULT_MAX_OPERATIONS,
+  DEFAULT_READ_ONLY_ATTRIBUTES,
+  diffGroupMembers,
+  diffGroups,
+  memberValuePath,
+  removeMembersOps,
+  toPatchOps,
+} from './scim/patch/index';
 export type { SchemaUrn } from './scim/schemas';
 // scim/: constants and filter syntax
 export { SCHEMAS } from './scim/schemas';
