@@ -8,6 +8,72 @@
  * @packageDocumentation
  */
 
+// datastore/: errors
+export { DatastoreError, isDatastoreError } from './datastore/errors/DatastoreError';
+export {
+  isLdapAuthenticationError,
+  LdapAuthenticationError,
+} from './datastore/errors/LdapAuthenticationError';
+export { isLdapConfigError, LdapConfigError } from './datastore/errors/LdapConfigError';
+export type { LdapConnectionAttempt } from './datastore/errors/LdapConnectionError';
+export { isLdapConnectionError, LdapConnectionError } from './datastore/errors/LdapConnectionError';
+export type { LdapErrorContext } from './datastore/errors/LdapDatastoreError';
+export { isLdapDatastoreError, LdapDatastoreError } from './datastore/errors/LdapDatastoreError';
+export { isLdapSearchError, LdapSearchError } from './datastore/errors/LdapSearchError';
+export { isLdapTimeoutError, LdapTimeoutError } from './datastore/errors/LdapTimeoutError';
+export type { LdapTransportFailure } from './datastore/errors/LdapTransportError';
+export { isLdapTransportError, LdapTransportError } from './datastore/errors/LdapTransportError';
+export { connectWithLdapjs } from './datastore/ldap/connection';
+export { escapeDnValue, normalizeDn } from './datastore/ldap/dn';
+export type { LdapFilter } from './datastore/ldap/filter/ast';
+export { escapeFilterValue } from './datastore/ldap/filter/escape';
+export { formatGuid, parseGuid } from './datastore/ldap/guid';
+export type { LdapServerInfo } from './datastore/ldap/LdapDatastore';
+export { LdapDatastore } from './datastore/ldap/LdapDatastore';
+export type {
+  AccountStatus,
+  ChangedUsersAlgorithm,
+  LdapAccountStatusAlgorithm,
+  LdapDatastoreOptions,
+  LdapDirectoryType,
+  LdapLocation,
+} from './datastore/ldap/options';
+export { formatSid } from './datastore/ldap/sid';
+export type {
+  LdapConnection,
+  LdapConnector,
+  LdapConnectRequest,
+  LdapEndpoint,
+  LdapRawAttribute,
+  LdapRawEntry,
+  LdapSearchPage,
+  LdapSearchRequest,
+  LdapSearchScope,
+  LdapTlsSettings,
+} from './datastore/ldap/transport';
+export type {
+  InMemoryDatastoreOptions,
+  InMemoryGroupInput,
+  InMemoryGroupUpdate,
+  InMemoryUserInput,
+  InMemoryUserUpdate,
+} from './datastore/memory/InMemoryDatastore';
+export { InMemoryDatastore } from './datastore/memory/InMemoryDatastore';
+// datastore/: the adapter interface and the shipped adapters
+export type {
+  AttributeValue,
+  ChangesOptions,
+  DatastoreAdapter,
+  DatastoreChanges,
+  JsonValue,
+  ReadOptions,
+  RemovedIds,
+  ScopeIds,
+  SourceAttributes,
+  SourceGroup,
+  SourceUser,
+  Watermark,
+} from './datastore/types';
 // scim/: attribute paths
 export {
   findKey,
