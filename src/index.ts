@@ -24,8 +24,18 @@ export { isLdapTimeoutError, LdapTimeoutError } from './datastore/errors/LdapTim
 export type { LdapTransportFailure } from './datastore/errors/LdapTransportError';
 export { isLdapTransportError, LdapTransportError } from './datastore/errors/LdapTransportError';
 export { connectWithLdapjs } from './datastore/ldap/connection';
-export { escapeDnValue, normalizeDn } from './datastore/ldap/dn';
-export type { LdapFilter } from './datastore/ldap/filter/ast';
+export type { Dn, DnAttribute, Rdn } from './datastore/ldap/dn';
+export { escapeDnValue, normalizeDn, parseDn } from './datastore/ldap/dn';
+export type {
+  LdapAndFilter,
+  LdapComparisonFilter,
+  LdapExtensibleFilter,
+  LdapFilter,
+  LdapNotFilter,
+  LdapOrFilter,
+  LdapPresentFilter,
+  LdapSubstringsFilter,
+} from './datastore/ldap/filter/ast';
 export { escapeFilterValue } from './datastore/ldap/filter/escape';
 export { formatGuid, parseGuid } from './datastore/ldap/guid';
 export type { LdapServerInfo } from './datastore/ldap/LdapDatastore';
