@@ -82,6 +82,30 @@ export function searchRequestFilter(message: Buffer): { messageId: number; filte
   return { messageId: readInteger(id.content), filter: operation.content.subarray(offset, filter.end) };
 }
 
+/**
+ * The same LDAP message with its SearchRequest filter replaced by `(objectClass=*)`.
+ *
+ * ldapjs's server decodes every filter itself and, for some binary equality values (about one
+ * objectGUID in five), fails and drops the connection. The limits server evaluates the raw filter
+ * bytes it captured, so ldapjs only ever needs to see a harmless placeholder.
+ */
+export function withPlaceholderFilter(message: Buffer): Buffer {
+  const envelope = readTlv(message, 0);
+  const id = readTlv(envelope.content, 0);
+  const operation = readTlv(envelope.content, id.end);
+  if (operation.tag !== 0x63) return message;
+  let offset = 0;
+  for (let field = 0; field < 6; field++) offset = readTlv(operation.content, offset).end;
+  const filter = readTlv(operation.content, offset);
+  const placeholder = tlv(0x87, [Buffer.from('objectClass', 'utf8')]);
+  const search = tlv(0x63, [
+    operation.content.subarray(0, offset),
+    placeholder,
+    operation.content.subarray(filter.end),
+  ]);
+  return tlv(0x30, [envelope.content.subarray(0, id.end), search, envelope.content.subarray(operation.end)]);
+}
+
 /** One attribute of an entry to send: its (possibly ranged) name and its values. */
 export interface EncodedAttribute {
   type: string;

@@ -60,6 +60,7 @@ import {
   encodeSearchResultEntry,
   searchRequestFilter,
   tryReadTlv,
+  withPlaceholderFilter,
 } from './limits-ber';
 import {
   type DirectoryAttribute,
@@ -405,13 +406,17 @@ export async function startLimitsServer(options: LimitsServerOptions): Promise<L
         if (element === undefined) return true;
         const message = Buffer.from(pending.subarray(0, element.end));
         pending = element.end < pending.length ? pending.subarray(element.end) : undefined;
+        let forLdapjs: Buffer = message;
         try {
           const search = searchRequestFilter(message);
-          if (search !== undefined) filters.set(search.messageId, Buffer.from(search.filter));
+          if (search !== undefined) {
+            filters.set(search.messageId, Buffer.from(search.filter));
+            forLdapjs = withPlaceholderFilter(message);
+          }
         } catch {
           // not a well-formed search request: ldapjs will answer it
         }
-        parse(message);
+        parse(forLdapjs);
       }
       return true;
     };
