@@ -8,6 +8,58 @@
  * @packageDocumentation
  */
 
+export type { AqueraClientOptions } from './client/AqueraClient';
+export { AqueraClient, normalizeAqueraUrl } from './client/AqueraClient';
+export type { CallOptions } from './client/context';
+export type {
+  Capabilities,
+  DiscoveryEndpoint,
+  PaginationCapabilities,
+  UnavailableEndpoint,
+} from './client/discovery';
+// client/: errors
+export type { RedactedRequest } from './client/errors/RedactedRequest';
+export { isScimConflictError, ScimConflictError } from './client/errors/ScimConflictError';
+export type { HttpErrorResponse, ScimHttpErrorInit } from './client/errors/ScimHttpError';
+export { isScimHttpError, ScimHttpError } from './client/errors/ScimHttpError';
+export type { IncompleteListReason } from './client/errors/ScimIncompleteListError';
+export { isScimIncompleteListError, ScimIncompleteListError } from './client/errors/ScimIncompleteListError';
+export { isScimNetworkError, ScimNetworkError } from './client/errors/ScimNetworkError';
+export type { ScimResponseProblem } from './client/errors/ScimResponseError';
+export { isScimResponseError, ScimResponseError } from './client/errors/ScimResponseError';
+export { isScimTimeoutError, ScimTimeoutError } from './client/errors/ScimTimeoutError';
+export type {
+  ScimClientEvents,
+  ScimFallbackEvent,
+  ScimFallbackKind,
+  ScimRequestEvent,
+  ScimResponseEvent,
+  ScimRetryEvent,
+  ScimWarningEvent,
+} from './client/events';
+export type {
+  BasicAuth,
+  BearerTokenAuth,
+  BearerTokenProviderAuth,
+  GroupPatchSettings,
+  PatchStrategy,
+  RetryOptions,
+  ScimAuth,
+  ScimClientOptions,
+  ScimHttpMethod,
+  ValidationMode,
+} from './client/options';
+export type { ListOptions, ReplaceOptions } from './client/resources/endpoint';
+export type { GroupMemberInput, GroupsResource } from './client/resources/groups';
+export type { UsersResource } from './client/resources/users';
+// client/: SCIM over HTTP
+export { ScimClient } from './client/ScimClient';
+export type {
+  ConnectionCheck,
+  ConnectionCheckName,
+  ConnectionReport,
+  TestConnectionOptions,
+} from './client/test-connection';
 // datastore/: errors
 export { DatastoreError, isDatastoreError } from './datastore/errors/DatastoreError';
 export {
