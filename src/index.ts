@@ -136,6 +136,152 @@ export type {
   SourceUser,
   Watermark,
 } from './datastore/types';
+// engine/: the reconciliation engine
+export { EngineOptionsError, isEngineOptionsError } from './engine/errors/EngineOptionsError';
+export { isMatchConflictError, MatchConflictError } from './engine/errors/MatchConflictError';
+export {
+  isStateTargetMismatchError,
+  StateTargetMismatchError,
+} from './engine/errors/StateTargetMismatchError';
+export { isSyncAbortedError, SyncAbortedError } from './engine/errors/SyncAbortedError';
+export type {
+  CyclePhase,
+  CycleStartEvent,
+  EngineFallbackEvent,
+  ObjectOperationEvent,
+  ProgressEvent,
+  ProvisioningEvents,
+} from './engine/events';
+export type { SystemicFailure } from './engine/failure-class';
+export { classifyFailure } from './engine/failure-class';
+// engine/mapping/: source attributes to SCIM attributes
+export type {
+  CompiledMapping,
+  CompiledRule,
+  CompileMappingOptions,
+  MappingResourceType,
+} from './engine/mapping/compile';
+export { compileMapping } from './engine/mapping/compile';
+export {
+  ACTIVE_DIRECTORY_USER_MAPPING,
+  DEFAULT_GROUP_MAPPING,
+  LDAPV3_USER_MAPPING,
+} from './engine/mapping/defaults';
+export { driftedAttributes } from './engine/mapping/drift';
+export { STABLE_HASH_LENGTH, stableHash } from './engine/mapping/hash';
+export type { MappingErrorCode } from './engine/mapping/MappingError';
+export { isMappingError, MappingError } from './engine/mapping/MappingError';
+export type { MapOptions, MappedResource } from './engine/mapping/map';
+export { mapGroup, mapUser } from './engine/mapping/map';
+export type { ValueFilterCondition } from './engine/mapping/mapping-path';
+export type { ClearMode, MergeInput, MergeOptions } from './engine/mapping/merge';
+export { mergeForReplace } from './engine/mapping/merge';
+export type {
+  AttributeMapping,
+  BuiltInTransform,
+  CustomTransform,
+  MappedResourceBody,
+  MappedScalar,
+  MappedValue,
+  MappingRule,
+  MappingSource,
+  MappingTransform,
+  TransformContext,
+  TransformResult,
+} from './engine/mapping/types';
+export type { UserMatchRule } from './engine/match';
+export type {
+  CreateGroupOperation,
+  CreateReason,
+  CreateUserOperation,
+  DeleteGroupOperation,
+  DeleteUserOperation,
+  DisableUserOperation,
+  EnableUserOperation,
+  EngineWarning,
+  GroupMembersOperation,
+  GroupOperation,
+  HeldRemovals,
+  LinkGroupOperation,
+  LinkUserOperation,
+  MemberRef,
+  OperationKind,
+  PlanningFailure,
+  ProvisioningPlan,
+  RemovalReason,
+  RenameGroupOperation,
+  SkippedOperation,
+  UpdateGroupOperation,
+  UpdateReason,
+  UpdateUserOperation,
+  UserOperation,
+} from './engine/operations';
+export type {
+  DeletionThreshold,
+  EngineMappingOptions,
+  EngineOptions,
+  GroupProvisioningOptions,
+  MatchOptions,
+  RemoveAction,
+  ResolvedEngineOptions,
+  SafetyOptions,
+  UserMatch,
+  UserProvisioningOptions,
+} from './engine/options';
+export { DEFAULT_STATE_FILE, resolveEngineOptions } from './engine/options';
+export type { PlanOptions, SingleOptions, SyncOptions } from './engine/ProvisioningEngine';
+export { ProvisioningEngine } from './engine/ProvisioningEngine';
+export type { OperationCounts, OperationFailure, SyncReport } from './engine/report';
+// engine/state/: where the engine keeps what it provisioned
+export type {
+  AbandonCreateChange,
+  AddGroupMembersChange,
+  BeginCreateChange,
+  RemoveGroupChange,
+  RemoveGroupMembersChange,
+  RemoveUserChange,
+  SetGroupChange,
+  SetUserChange,
+  SetWatermarkChange,
+  StateChange,
+} from './engine/state/changes';
+export { applyStateChange } from './engine/state/changes';
+export type { FileStateStoreOptions } from './engine/state/FileStateStore';
+export { FileStateStore } from './engine/state/FileStateStore';
+export { MemoryStateStore } from './engine/state/MemoryStateStore';
+export type { StateStore } from './engine/state/StateStore';
+export { commitStateChanges } from './engine/state/StateStore';
+export type { StateStoreErrorCode } from './engine/state/StateStoreError';
+export { isStateStoreError, StateStoreError } from './engine/state/StateStoreError';
+export type { StateFileHandle, StateFileSystem } from './engine/state/state-file-system';
+export { nodeStateFileSystem } from './engine/state/state-file-system';
+export { targetFingerprint } from './engine/state/target';
+export type {
+  GroupState,
+  PendingCreate,
+  ProvisioningState,
+  StateTarget,
+  UserState,
+  UserStatus,
+} from './engine/state/types';
+export {
+  cloneProvisioningState,
+  createProvisioningState,
+  STATE_FORMAT,
+  STATE_VERSION,
+} from './engine/state/types';
+export type {
+  ProvisioningTarget,
+  TargetCallOptions,
+  TargetCapabilities,
+  TargetGroup,
+  TargetGroups,
+  TargetListOptions,
+  TargetMemberInput,
+  TargetResource,
+  TargetUser,
+  TargetUsers,
+} from './engine/target';
 // scim/: attribute paths
 export {
   findKey,

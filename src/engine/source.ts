@@ -1,0 +1,133 @@
+/**
+ * Reading the source for one cycle: the whole scope (a full cycle), or what changed since the
+ * watermark (an incremental one), with the ids that left the scope.
+ *
+ * @module
+ */
+import type { DatastoreAdapter, SourceGroup, SourceUser, Watermark } from '../datastore/types';
+import type { ProvisioningState } from './state/types';
+
+/** What one cycle read from the source. */
+export interface SourceRead {
+  /** True when `users` and `groups` are the whole scope (removals were found by comparison). */
+  readonly full: boolean;
+  /** Users read, by source id (the whole scope, or the changed ones). */
+  readonly users: ReadonlyMap<string, SourceUser>;
+  /** Groups read, by source id. */
+  readonly groups: ReadonlyMap<string, SourceGroup>;
+  /** Source ids the state (or a pending create) holds that are no longer in scope. */
+  readonly removedUsers: readonly string[];
+  /** Group source ids the state holds that are no longer in scope. */
+  readonly removedGroups: readonly string[];
+  /** The watermark to store once the cycle has applied everything, when the source tracks changes. */
+  readonly nextWatermark: Watermark | undefined;
+}
+
+/** Options of {@link readSource}. */
+export interface ReadSourceOptions {
+  /** Read the whole scope even when a watermark allows an incremental read. */
+  readonly full: boolean;
+  /** The datastore watermark to read changes from (`undefined`: read the whole scope). */
+  readonly watermark: Watermark | undefined;
+  /** Source attributes the user mapping and the match rule read. */
+  readonly userAttributes: readonly string[];
+  /** Source attributes the group mapping reads. */
+  readonly groupAttributes: readonly string[];
+}
+
+/**
+ * Reads the source. Incremental when the adapter tracks changes, the state has a watermark and
+ * `full` is not asked for; the adapter may still answer with a full read (it lost its change
+ * history), which is then treated as one.
+ *
+ * Errors of the adapter propagate: a partial read is never taken for a complete one.
+ */
+export async function readSource(
+  datastore: DatastoreAdapter,
+  state: ProvisioningState,
+  options: ReadSourceOptions,
+): Promise<SourceRead> {
+  const users = new Map<string, SourceUser>();
+  const groups = new Map<string, SourceGroup>();
+  const canTrack = typeof datastore.changes === 'function';
+  const attributes = union(options.userAttributes, options.groupAttributes);
+
+  if (canTrack) {
+    const incremental = !options.full && options.watermark !== undefined;
+    const delta = await (datastore.changes as NonNullable<DatastoreAdapter['changes']>).call(
+      datastore,
+      incremental ? options.watermark : undefined,
+      { attributes, known: { users: [...state.users.keys()], groups: [...state.groups.keys()] } },
+    );
+    for await (const user of delta.users) users.set(user.id, user);
+    for await (const group of delta.groups) groups.set(group.id, group);
+    const removed = await delta.removed();
+    const nextWatermark = await delta.nextWatermark();
+    if (delta.full || !incremental) {
+      return {
+        full: true,
+        users,
+        groups,
+        ...removalsByComparison(state, users, groups),
+        nextWatermark,
+      };
+    }
+    const pendingGone = [...state.pending.users.keys()].filter((id) => removed.users.includes(id));
+    return {
+      full: false,
+      users,
+      groups,
+      removedUsers: unique([...removed.users.filter((id) => state.users.has(id)), ...pendingGone]),
+      removedGroups: unique([
+        ...removed.groups.filter((id) => state.groups.has(id) || state.pending.groups.has(id)),
+      ]),
+      nextWatermark,
+    };
+  }
+
+  for await (const user of datastore.users({ attributes: options.userAttributes })) users.set(user.id, user);
+  for await (const group of datastore.groups({ attributes: options.groupAttributes }))
+    groups.set(group.id, group);
+  return {
+    full: true,
+    users,
+    groups,
+    ...removalsByComparison(state, users, groups),
+    nextWatermark: undefined,
+  };
+}
+
+/** Reads one user for `provisionOne`: through `user()` when the adapter has it, else by a scan. */
+export async function readOneUser(
+  datastore: DatastoreAdapter,
+  sourceId: string,
+  attributes: readonly string[],
+): Promise<SourceUser | undefined> {
+  if (typeof datastore.user === 'function') return datastore.user(sourceId, { attributes });
+  for await (const user of datastore.users({ attributes })) if (user.id === sourceId) return user;
+  return undefined;
+}
+
+function removalsByComparison(
+  state: ProvisioningState,
+  users: ReadonlyMap<string, SourceUser>,
+  groups: ReadonlyMap<string, SourceGroup>,
+): { removedUsers: string[]; removedGroups: string[] } {
+  const removedUsers = unique([...state.users.keys(), ...state.pending.users.keys()]).filter(
+    (id) => !users.has(id),
+  );
+  const removedGroups = unique([...state.groups.keys(), ...state.pending.groups.keys()]).filter(
+    (id) => !groups.has(id),
+  );
+  return { removedUsers, removedGroups };
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const name of [...a, ...b]) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  return [...seen.values()];
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}

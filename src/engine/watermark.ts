@@ -1,0 +1,41 @@
+/**
+ * What the engine stores as the state's watermark: the datastore's own watermark, together with a
+ * fingerprint of the options that decide what is written (mappings, on/off options, remove action,
+ * match rule). A watermark stored under other options is not used: the next cycle is a full one,
+ * so that a change of mapping or a toggle turned back on reaches every object, not only the ones
+ * that change in the source afterwards.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import type { Watermark } from '../datastore/types';
+
+/** The stored form. */
+interface StoredWatermark {
+  readonly engine: 1;
+  readonly config: string;
+  readonly source: Watermark;
+}
+
+/** A fingerprint of the options that decide what a cycle writes. Functions count by their source text. */
+export function configFingerprint(settings: unknown): string {
+  const text = JSON.stringify(settings, (_key, value: unknown) =>
+    typeof value === 'function' ? `function:${String(value)}` : value,
+  );
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
+
+/** The datastore watermark to read from, or `undefined` (a full read) when none was stored under these options. */
+export function sourceWatermark(stored: unknown, fingerprint: string): Watermark | undefined {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return undefined;
+  const candidate = stored as Partial<StoredWatermark>;
+  if (candidate.engine !== 1 || candidate.config !== fingerprint || candidate.source === undefined)
+    return undefined;
+  return candidate.source;
+}
+
+/** The value to store for a datastore watermark read under these options. */
+export function storedWatermark(source: Watermark, fingerprint: string): unknown {
+  const stored: StoredWatermark = { engine: 1, config: fingerprint, source };
+  return stored;
+}
