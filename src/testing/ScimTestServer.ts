@@ -28,7 +28,14 @@ import { isRequestRejection, RequestRejection } from './RequestRejection';
 import { RateLimiter, type ScimTestServerRateLimit } from './rate-limiter';
 import { etagOf, locationOf, renderResource } from './render';
 import { type ScimTestServerStats, StatsCounter } from './stats';
-import { ResourceStore, readAttribute, type StoredResource, type StoredResourceType } from './store';
+import {
+  findNull,
+  ResourceStore,
+  readAttribute,
+  type StoredResource,
+  type StoredResourceType,
+  withoutUnassigned,
+} from './store';
 
 /**
  * Options of {@link ScimTestServer.start}.
@@ -92,6 +99,14 @@ export interface ScimTestServerOptions {
    */
   readonly validation?: 'strict' | 'lenient';
   /**
+   * What a `null` in a POST or PUT body means. `'clear'`: the attribute is unassigned (RFC 7643
+   * section 2.5), so a PUT with `"title": null` clears `title`, as `[]` clears a multi-valued
+   * attribute. `'reject'`: any `null` is answered `400 invalidValue`, as some services do (RFC 7644
+   * lets a client clear by leaving the attribute out instead); `[]` still clears.
+   * @default 'clear'
+   */
+  readonly nullValues?: 'clear' | 'reject';
+  /**
    * Extension schemas to declare besides the enterprise user extension.
    * @default []
    */
@@ -116,6 +131,7 @@ interface ResolvedServerOptions {
   readonly uniqueGroupDisplayName: boolean;
   readonly cursorPagination: boolean;
   readonly validation: 'strict' | 'lenient';
+  readonly nullValues: 'clear' | 'reject';
   readonly schemaExtensions: readonly ScimTestServerSchemaExtension[];
   readonly maxBodyBytes: number;
 }
@@ -140,6 +156,10 @@ function resolveServerOptions(options: ScimTestServerOptions): ResolvedServerOpt
   if (validation !== 'strict' && validation !== 'lenient') {
     throw new TypeError("validation must be 'strict' or 'lenient'");
   }
+  const nullValues = options.nullValues ?? 'clear';
+  if (nullValues !== 'clear' && nullValues !== 'reject') {
+    throw new TypeError("nullValues must be 'clear' or 'reject'");
+  }
   // Constructing them checks the shapes now rather than on the first request.
   new FaultInjector(options.faults);
   if (options.rateLimit !== undefined) new RateLimiter(options.rateLimit);
@@ -155,6 +175,7 @@ function resolveServerOptions(options: ScimTestServerOptions): ResolvedServerOpt
     uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? true,
     cursorPagination: options.cursorPagination ?? false,
     validation,
+    nullValues,
     schemaExtensions: [...(options.schemaExtensions ?? [])],
     maxBodyBytes: positiveInteger(options.maxBodyBytes, 32 * 1024 * 1024, 'maxBodyBytes'),
   };
@@ -230,6 +251,8 @@ export interface ScimTestServerSnapshot {
  * - `password` is stored but never returned. A PUT without `password` keeps the stored one.
  * - Request bodies that fail the SDK's models get 400 `invalidValue` (resources) or
  *   `invalidSyntax` (PatchOp, SearchRequest, bodies that are not JSON objects).
+ * - An attribute given as `null`, or `[]` for a multi-valued one, is unassigned (RFC 7643 section
+ *   2.5): a PUT that sends it clears the attribute (see `nullValues` to refuse `null` instead).
  * - Lists are in creation order; `sortBy` is ignored (`sort.supported` is false).
  * - Each request goes through, in order: reading the body, the rate limit, the faults (so an
  *   injected 503 comes before any 401), authentication, then the endpoint.
@@ -687,22 +710,46 @@ export class ScimTestServer {
     }
   }
 
-  /** Validates a User body and splits it into stored attributes and password. */
+  /**
+   * With `nullValues: 'reject'`, refuses a POST or PUT body holding a `null` (400 `invalidValue`).
+   * Otherwise the `null` is taken as unassigned by {@link ScimTestServer.userData} and
+   * {@link ScimTestServer.groupData}.
+   */
+  private checkNulls(body: Record<string, unknown>): void {
+    if (this.options.nullValues !== 'reject') return;
+    const path = findNull(body);
+    if (path !== undefined) {
+      throw new RequestRejection(400, `${path.join('.')}: null is not accepted; leave the attribute out`, {
+        scimType: 'invalidValue',
+      });
+    }
+  }
+
+  /**
+   * Validates a User body and splits it into stored attributes and password. Attributes given as
+   * `null` or `[]` are left out first (RFC 7643 section 2.5: they are unassigned).
+   */
   private userData(body: Record<string, unknown>): {
     data: Record<string, unknown>;
     password: string | null;
   } {
-    const parsed = parseUser(body, { mode: this.options.validation, requireId: false }) as Record<
-      string,
-      unknown
-    >;
+    const parsed = parseUser(withoutUnassigned(body), {
+      mode: this.options.validation,
+      requireId: false,
+    }) as Record<string, unknown>;
     const { id: _id, meta: _meta, groups: _groups, password, ...data } = parsed;
     return { data, password: typeof password === 'string' ? password : null };
   }
 
-  /** Validates a Group body into stored attributes. */
+  /**
+   * Validates a Group body into stored attributes, leaving out those given as `null` or `[]`;
+   * `members` given as `null` or `[]` is kept as an empty list (rendered `"members": []`).
+   */
   private groupData(body: Record<string, unknown>): Record<string, unknown> {
-    const parsed = parseGroup(body, { mode: this.options.validation, requireId: false }) as Record<
+    const assigned = withoutUnassigned(body);
+    const membersKey = findKey(body, 'members');
+    if (membersKey !== undefined && findKey(assigned, 'members') === undefined) assigned[membersKey] = [];
+    const parsed = parseGroup(assigned, { mode: this.options.validation, requireId: false }) as Record<
       string,
       unknown
     >;
@@ -714,6 +761,7 @@ export class ScimTestServer {
     if (type === 'Group' && this.quirkState.noGroupCreate !== false) {
       throw new RequestRejection(this.quirkState.noGroupCreate, 'This service provider cannot create groups');
     }
+    this.checkNulls(body);
     if (type === 'User') {
       const { data, password } = this.userData(body);
       return this.resourceReply(201, this.store.createUser(data, password ?? undefined));
@@ -747,6 +795,7 @@ export class ScimTestServer {
   ): Reply {
     const record = this.find(type, id);
     this.checkIfMatch(record, ifMatch);
+    this.checkNulls(body);
     if (type === 'User') {
       const { data, password } = this.userData(body);
       return this.resourceReply(200, this.store.replaceUser(id, data, password ?? undefined));

@@ -68,6 +68,65 @@ export function readAttribute(data: Record<string, unknown>, name: string): unkn
 }
 
 /**
+ * A copy of a resource body without its unassigned attributes. RFC 7643 section 2.5: "Unassigned
+ * attributes, the null value, or empty array (in the case of a multi-valued attribute) SHALL be
+ * considered to be equivalent in 'state'", so an attribute given as `null` or `[]` is left out,
+ * and a replace (PUT) that sends one clears it. The same holds for sub-attributes, inside complex
+ * values and inside the values of multi-valued attributes; a complex value left with no
+ * sub-attribute, and a `null` among the values of a multi-valued attribute, are dropped too.
+ * `body` is not modified.
+ *
+ * @example
+ * ```ts
+ * withoutUnassigned({ userName: 'bjensen', title: null, emails: [], name: { givenName: null } });
+ * // { userName: 'bjensen' }
+ * ```
+ */
+export function withoutUnassigned(body: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const assigned = assignedValue(value);
+    if (assigned !== undefined) kept[key] = assigned;
+  }
+  return kept;
+}
+
+/** `value` without its unassigned parts, or `undefined` when nothing of it is assigned. */
+function assignedValue(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (Array.isArray(value)) {
+    const items = value.map(assignedValue).filter((item) => item !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  if (isPlainObject(value)) {
+    if (Object.keys(value).length === 0) return value;
+    const kept = withoutUnassigned(value);
+    return Object.keys(kept).length === 0 ? undefined : kept;
+  }
+  return value;
+}
+
+/** The path of the first `null` in `value` (`['name', 'givenName']`), or `undefined` when it holds none. */
+export function findNull(
+  value: unknown,
+  path: readonly (string | number)[] = [],
+): (string | number)[] | undefined {
+  if (value === null) return [...path];
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findNull(item, [...path, index]);
+      if (found !== undefined) return found;
+    }
+  } else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findNull(item, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Users and groups, with indexes on `userName` and `displayName` (case-insensitive) and a
  * reverse membership index (member id -> ids of the groups holding it).
  *

@@ -102,8 +102,24 @@ describe('updates', () => {
     expect(t.usersByName().get('user1')).toMatchObject({ title: 'Manager', nickName: 'Bee' });
   });
 
+  it('clears an emptied attribute with null on a target that accepts it (RFC 7643 2.5)', async () => {
+    const t = await start({ users: [person(1)] });
+    const engine = t.engine();
+    const warnings: string[] = [];
+    engine.on('warning', (warning) => warnings.push(warning.code));
+    await engine.sync();
+    t.datastore.updateUser('u1', { attributes: { title: null, mail: null } });
+    t.mark();
+    expect((await engine.sync()).users).toMatchObject({ updated: 1, failed: 0 });
+    const user = t.usersByName().get('user1');
+    expect(user?.title ?? undefined).toBeUndefined();
+    expect(user?.emails ?? []).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(t.since().byRoute['PUT /Users/:id']).toBe(1);
+  });
+
   it('clears in the target an attribute emptied in the source', async () => {
-    const t = await start({ users: [person(1), person(2)] });
+    const t = await start({ users: [person(1), person(2)], server: { nullValues: 'reject' } });
     const engine = t.engine();
     const warnings: string[] = [];
     engine.on('warning', (warning) => warnings.push(warning.code));

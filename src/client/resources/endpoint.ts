@@ -331,6 +331,26 @@ export class ResourceEndpoint<T extends Resource> {
   }
 
   /**
+   * How many resources the service holds: `totalResults` of one `GET` listing with
+   * `startIndex=1&count=1` (RFC 7644 section 3.4.2.4), so at most one resource comes back with it.
+   * `undefined` when the answer has no usable `totalResults` (services that page with cursors may
+   * leave it out).
+   */
+  async count(call: CallOptions = {}): Promise<number | undefined> {
+    const result = await this.context.executor.execute({
+      method: 'GET',
+      path: this.path,
+      query: { startIndex: 1, count: 1 },
+      signal: call.signal,
+    });
+    const data = result.data;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+    const key = findKey(data as Record<string, unknown>, 'totalResults');
+    const total = key === undefined ? undefined : (data as Record<string, unknown>)[key];
+    return typeof total === 'number' && Number.isSafeInteger(total) && total >= 0 ? total : undefined;
+  }
+
+  /**
    * Lists resources across every page, optionally filtered. See {@link ListOptions.filter}.
    */
   async *list(options: ListOptions = {}): AsyncGenerator<T, void, undefined> {

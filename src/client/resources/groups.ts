@@ -87,6 +87,14 @@ export class GroupsResource {
     return this.endpoint.findBy('displayName', displayName, options);
   }
 
+  /**
+   * How many groups the service holds: `totalResults` of `GET /Groups?startIndex=1&count=1` (one
+   * request), or `undefined` when the service leaves `totalResults` out.
+   */
+  count(options?: CallOptions): Promise<number | undefined> {
+    return this.endpoint.count(options);
+  }
+
   /** Every group (or those matching `options.filter`), page after page. */
   list(options?: ListOptions): AsyncIterable<ScimGroup> {
     return this.endpoint.list(options);

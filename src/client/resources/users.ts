@@ -75,6 +75,19 @@ export class UsersResource {
   }
 
   /**
+   * How many users the service holds: `totalResults` of `GET /Users?startIndex=1&count=1` (one
+   * request), or `undefined` when the service leaves `totalResults` out.
+   *
+   * @example
+   * ```ts
+   * const total = await client.users.count(); // 12873
+   * ```
+   */
+  count(options?: CallOptions): Promise<number | undefined> {
+    return this.endpoint.count(options);
+  }
+
+  /**
    * Every user (or those matching `options.filter`), page after page. Throws
    * `ScimIncompleteListError` rather than end early when the service's pages do not add up.
    */
