@@ -109,6 +109,7 @@ export class ProvisioningEngine extends EventEmitter<ProvisioningEvents> {
     groupDeleteRefused: false,
     groupDeleteWorks: false,
     nullRejected: false,
+    userAttributesNotRetained: new Set(),
   };
   private state: ProvisioningState | undefined;
   private stateUnsaved = false;

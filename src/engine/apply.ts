@@ -16,7 +16,7 @@ import type { BreakerTrip, CircuitBreaker } from './circuit-breaker';
 import { MatchConflictError } from './errors/MatchConflictError';
 import type { CyclePhase, EmitEngineEvent } from './events';
 import type { CompiledMapping } from './mapping/compile';
-import { driftedAttributes } from './mapping/drift';
+import { driftedAttributes, droppedAttributes } from './mapping/drift';
 import { type MappedResource, mapGroup, mapUser } from './mapping/map';
 import type {
   CreateGroupOperation,
@@ -58,6 +58,11 @@ export interface TargetKnowledge {
   groupDeleteWorks: boolean;
   /** The target refused a PUT clearing attributes with `null`: attributes are cleared by leaving them out. */
   nullRejected: boolean;
+  /**
+   * User mapping keys the target answered a POST or PUT without (it does not retain them): left
+   * out of drift comparison, so that full cycles do not rewrite every user each time.
+   */
+  readonly userAttributesNotRetained: Set<string>;
 }
 
 /** Everything the applier works with during one cycle. */
@@ -195,7 +200,7 @@ export class Applier {
   private applyUser(operation: UserOperation): Promise<void> {
     switch (operation.op) {
       case 'create':
-        return this.createUser(operation);
+        return this.createUser(operation, operation.replaces);
       case 'link':
         return this.linkUser(operation);
       case 'update':
@@ -270,6 +275,7 @@ export class Applier {
     const targetId = requireId(created, 'user');
     // Claimed before anything else is awaited: a concurrent create answered 409 sees it.
     this.userClaims.set(targetId, operation.sourceId);
+    this.noteRetention(operation.sourceId, created, mapped);
     const now = this.now();
     await this.commit({
       type: 'setUser',
@@ -453,20 +459,23 @@ export class Applier {
     active: boolean,
   ): Promise<TargetUser> {
     const { target, knowledge, options } = this.context;
+    let mapped: MappedResource | undefined;
     const build = (clear: 'null' | 'omit'): TargetUser => {
-      const mapped = this.mapSourceUser(sourceId, current, clear);
+      mapped = this.mapSourceUser(sourceId, current, clear);
       return { ...mapped.resource, userName: String(mapped.resource.userName), active };
     };
     const mode = knowledge.nullRejected ? 'omit' : options.clear;
     const body = build(mode);
     try {
-      await target.users.replace(targetId, body, this.call());
+      const answer = await target.users.replace(targetId, body, this.call());
+      if (mapped !== undefined) this.noteRetention(sourceId, answer, mapped);
       return body;
     } catch (error) {
       if (!(mode === 'null' && isScimHttpError(error) && error.status === 400 && holdsNull(body)))
         throw error;
       const retry = build('omit');
-      await target.users.replace(targetId, retry, this.call());
+      const answer = await target.users.replace(targetId, retry, this.call());
+      if (mapped !== undefined) this.noteRetention(sourceId, answer, mapped);
       if (!knowledge.nullRejected) {
         knowledge.nullRejected = true;
         this.warn({
@@ -481,6 +490,29 @@ export class Applier {
     }
   }
 
+  /**
+   * Learns from the target's answer to a user POST or PUT which mapped attributes it does not
+   * retain (sent, answered without): one `attributeNotRetained` warning for the newly found ones.
+   * An answer that is not a representation of the user (no `userName`) teaches nothing; a key
+   * found retained again is compared again.
+   */
+  private noteRetention(sourceId: string, answer: TargetUser | undefined, mapped: MappedResource): void {
+    if (answer === undefined || typeof answer !== 'object' || answer === null) return;
+    if (typeof answer.userName !== 'string') return;
+    const known = this.context.knowledge.userAttributesNotRetained;
+    const dropped = droppedAttributes(answer, mapped, this.context.userMapping);
+    for (const key of known) if (!dropped.includes(key) && mapped.values.has(key)) known.delete(key);
+    const fresh = dropped.filter((key) => !known.has(key));
+    if (fresh.length === 0) return;
+    for (const key of fresh) known.add(key);
+    this.warn({
+      code: 'attributeNotRetained',
+      kind: 'user',
+      sourceId,
+      message: `The target answered a write of user ${sourceId} without ${fresh.join(', ')}: it does not retain ${fresh.length === 1 ? 'this attribute' : 'these attributes'}, which full cycles no longer compare`,
+    });
+  }
+
   private mapSourceUser(sourceId: string, existing?: TargetUser, clear?: 'null' | 'omit'): MappedResource {
     const source = this.context.sourceUsers.get(sourceId);
     if (source === undefined) throw new Error(`Source user ${sourceId} was not read in this cycle`);
@@ -493,7 +525,13 @@ export class Applier {
 
   private userDiffers(target: TargetUser, mapped: MappedResource, active: boolean): boolean {
     return (
-      activeOf(target) !== active || driftedAttributes(target, mapped, this.context.userMapping).length > 0
+      activeOf(target) !== active ||
+      driftedAttributes(
+        target,
+        mapped,
+        this.context.userMapping,
+        this.context.knowledge.userAttributesNotRetained,
+      ).length > 0
     );
   }
 

@@ -8,6 +8,7 @@
 import type { SourceGroup, SourceUser } from '../datastore/types';
 import { Applier, type TargetKnowledge } from './apply';
 import { CircuitBreaker } from './circuit-breaker';
+import { isMatchConflictError } from './errors/MatchConflictError';
 import { SyncAbortedError } from './errors/SyncAbortedError';
 import type { EmitEngineEvent } from './events';
 import { classifyFailure, describeSystemicFailure } from './failure-class';
@@ -148,14 +149,16 @@ export class Cycle {
         ),
       );
     }
+    let removedUsers = source.removedUsers;
     const userInput = {
       state,
       users: source.users,
-      removed: source.removedUsers,
+      removed: removedUsers,
       mapped: mappedUsers,
       options: engine.users,
       matcher: this.deps.matcher,
       compiled: engine.mapping.compiledUsers,
+      notRetained: this.deps.knowledge.userAttributesNotRetained,
       listing: userListing,
     };
     const userNeeds = usersToMatch(userInput);
@@ -166,12 +169,24 @@ export class Cycle {
       userLookups = outcome.lookups;
       userListing ??= outcome.index;
     }
-    const userPlan = planUsers({ ...userInput, listing: userListing, lookups: userLookups });
+    let userPlan = planUsers({ ...userInput, listing: userListing, lookups: userLookups });
+    // An incremental read only reports removals since the watermark: a newcomer clashing with a
+    // provisioned user removed in an earlier cycle (a re-hire) is checked against the source.
+    const gone = source.full ? [] : await this.departedOwners(userPlan, source);
+    if (gone.length > 0) {
+      removedUsers = [...removedUsers, ...gone];
+      userPlan = planUsers({
+        ...userInput,
+        removed: removedUsers,
+        listing: userListing,
+        lookups: userLookups,
+      });
+    }
     this.reportPlanning(userPlan);
     let groupRemovals = planGroupRemovals(state, source.removedGroups, engine.groups, groupListing);
 
     // Safety: hold every removal when there are too many.
-    const removedSet = new Set(source.removedUsers);
+    const removedSet = new Set(removedUsers);
     const sourceEmpty =
       (source.full && source.users.size === 0) ||
       (state.users.size > 0 && [...state.users.keys()].every((id) => removedSet.has(id)));
@@ -204,12 +219,15 @@ export class Cycle {
         .map((operation) => operation.sourceId),
     );
     // Incremental cycles also fix the groups the source did not report: members gone from the scope.
-    const staleSources = held === undefined && !source.full ? [...source.removedUsers, ...deleting] : [];
+    const staleSources = held === undefined && !source.full ? [...removedUsers, ...deleting] : [];
     const staleMembers = new Set<string>();
     for (const sourceId of staleSources) {
       const entry = state.users.get(sourceId);
       if (entry !== undefined) staleMembers.add(entry.targetId);
     }
+    // A target user a newcomer takes over (a re-hire) stays a member: it is the newcomer now.
+    for (const operation of userPlan.upserts)
+      if (operation.op === 'link') staleMembers.delete(operation.targetId);
     const groupInput = (
       provisionedUsers: ReadonlyMap<string, string | undefined>,
       retargeted: Applier['retargeted'],
@@ -254,6 +272,12 @@ export class Cycle {
     await this.deps.ensureStateSaved();
     const applier = await this.applier(source.users, source.groups, true);
     await applier.housekeeping(userPlan.housekeeping);
+    // Deletes of departed users whose key a newcomer is created with (re-hires) go first.
+    const deleteFirst = userPlan.removals.filter((operation) => userPlan.deleteFirst.has(operation.sourceId));
+    if (deleteFirst.length > 0) {
+      await applier.users('removals', deleteFirst);
+      this.stopIfTripped(applier);
+    }
     await applier.users('users', userPlan.upserts);
     this.stopIfTripped(applier);
     const groupPlan = groupInput(provisioned(state, deleting), applier.retargeted);
@@ -267,10 +291,41 @@ export class Cycle {
     this.stopIfTripped(applier);
     await applier.groups('removals', groupPlan.removals);
     this.stopIfTripped(applier);
-    await applier.users('removals', userPlan.removals);
+    await applier.users(
+      'removals',
+      userPlan.removals.filter((operation) => !userPlan.deleteFirst.has(operation.sourceId)),
+    );
     this.stopIfTripped(applier);
     await this.advanceWatermark(source);
     return { plan, report: this.finish() };
+  }
+
+  /**
+   * The provisioned users a planned newcomer clashes with (`MatchConflictError`) that are no longer
+   * in the source: read one by one through the adapter's `user()` (an adapter without it leaves
+   * them to the next full cycle).
+   */
+  private async departedOwners(plan: UserPlan, source: SourceRead): Promise<string[]> {
+    const { datastore } = this.deps.options;
+    if (typeof datastore.user !== 'function') return [];
+    const owners = new Set<string>();
+    for (const failure of plan.failures) {
+      const error = failure.error;
+      if (!isMatchConflictError(error)) continue;
+      const owner = error.otherSourceId;
+      if (
+        this.deps.state.users.has(owner) &&
+        !source.users.has(owner) &&
+        !source.removedUsers.includes(owner)
+      )
+        owners.add(owner);
+    }
+    const gone: string[] = [];
+    for (const owner of owners) {
+      const user = await readOneUser(datastore, owner, this.userAttributes());
+      if (user === undefined) gone.push(owner);
+    }
+    return gone;
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -290,6 +345,7 @@ export class Cycle {
       options: engine.users,
       matcher: this.deps.matcher,
       compiled: engine.mapping.compiledUsers,
+      notRetained: this.deps.knowledge.userAttributesNotRetained,
       listing: undefined,
     };
     const needs = usersToMatch(input);
@@ -341,6 +397,7 @@ export class Cycle {
       housekeeping: [],
       warnings: [],
       failures: [],
+      deleteFirst: new Set(),
     };
     for (const [sourceId, entry] of state.users) {
       const removal = planUserRemoval(sourceId, entry, 'deprovisionAll', engine.users, undefined);

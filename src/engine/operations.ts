@@ -39,6 +39,11 @@ export interface CreateUserOperation {
   readonly reason: CreateReason;
   /** The hash of the mapped attributes, stored once created. */
   readonly hash: string;
+  /**
+   * The target id of a departed user with the same match key, deleted before this create (a
+   * re-hire with `removeAction: 'delete'`): groups holding it get the new user instead.
+   */
+  readonly replaces?: string;
 }
 
 /** Link a source user to an existing target user with the same match key; write it if it differs. */
@@ -274,14 +279,17 @@ export interface EngineWarning {
    * - `missingInTarget`: a provisioned object was deleted in the target and is not re-created
    *   (creates are off, or it is a disabled user);
    * - `pendingCreateAbandoned`: an interrupted create of an object that is no longer in scope;
-   * - `nullRejected`: the target refuses `null` in a PUT; attributes are cleared by omission.
+   * - `nullRejected`: the target refuses `null` in a PUT; attributes are cleared by omission;
+   * - `attributeNotRetained`: the target answered a user POST or PUT without mapped attributes it
+   *   was sent (it drops them silently); they are left out of drift comparison from then on.
    */
   readonly code:
     | 'groupCreateRefused'
     | 'groupDeleteRefused'
     | 'missingInTarget'
     | 'pendingCreateAbandoned'
-    | 'nullRejected';
+    | 'nullRejected'
+    | 'attributeNotRetained';
   readonly message: string;
   readonly kind?: 'user' | 'group';
   readonly sourceId?: string;

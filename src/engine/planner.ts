@@ -69,6 +69,8 @@ export interface UserPlanInput {
   readonly listing: TargetIndex<TargetUser> | undefined;
   /** Lookup results for users the listing could not settle: the target user, or `undefined` for none. */
   readonly lookups: ReadonlyMap<string, TargetUser | undefined>;
+  /** Mapping keys the target does not retain, left out of drift comparison. */
+  readonly notRetained?: ReadonlySet<string>;
 }
 
 /** The users part of a plan. */
@@ -83,6 +85,11 @@ export interface UserPlan {
   readonly warnings: EngineWarning[];
   /** Source users that clash with another over a match key or a target user. */
   readonly failures: PlanningFailure[];
+  /**
+   * Departed source ids (`removeAction: 'delete'`) whose delete in `removals` is applied before the
+   * upserts: a newcomer with their match key (a re-hire) is created once their target user is gone.
+   */
+  readonly deleteFirst: Set<string>;
 }
 
 /**
@@ -113,6 +120,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
     housekeeping: [],
     warnings: [],
     failures: [],
+    deleteFirst: new Set(),
   };
   const claimed = new Map<string, string>();
   for (const [sourceId, entry] of state.users) claimed.set(entry.targetId, sourceId);
@@ -120,6 +128,19 @@ export function planUsers(input: UserPlanInput): UserPlan {
   const creating = new Map<string, string>();
   const skip = (op: UserOperation['op'], sourceId: string, because: string) =>
     plan.skipped.push({ kind: 'user', op, sourceId, because });
+  /**
+   * Provisioned users gone from the source, with their planned removal. A newcomer matching the
+   * target user of one whose removal is not a delete takes that target user over (a re-hire: same
+   * key, new source id); see {@link mayTakeOver}.
+   */
+  const departed = new Map<string, ReturnType<typeof planUserRemoval>>();
+  for (const sourceId of input.removed) {
+    const entry = state.users.get(sourceId);
+    if (entry !== undefined && !input.users.has(sourceId))
+      departed.set(sourceId, planUserRemoval(sourceId, entry, 'removed', options, listing));
+  }
+  /** Departed source ids whose target user a newcomer took over. */
+  const takenOver = new Set<string>();
 
   for (const user of input.users.values()) {
     const mapped = input.mapped.get(user.id);
@@ -150,10 +171,18 @@ export function planUsers(input: UserPlanInput): UserPlan {
       }
       const active = desired === 'active';
       const reason = missing ? 'missingInTarget' : 'new';
-      const match = findUserMatch(input, user, mapped);
+      let match = findUserMatch(input, user, mapped);
+      /** The target user deleted first for this newcomer (a re-hire, `removeAction: 'delete'`). */
+      let replaces: string | undefined;
+      const matchOwner = typeof match?.id === 'string' ? claimed.get(match.id) : undefined;
+      if (matchOwner !== undefined && matchOwner !== user.id && deletesFirst(departed.get(matchOwner))) {
+        replaces = match?.id;
+        match = undefined;
+      }
       if (match !== undefined && typeof match.id === 'string') {
         const owner = claimed.get(match.id);
-        if (owner !== undefined && owner !== user.id) {
+        const takeOver = owner !== undefined && owner !== user.id && mayTakeOver(departed.get(owner));
+        if (owner !== undefined && owner !== user.id && !takeOver) {
           plan.failures.push({
             kind: 'user',
             sourceId: user.id,
@@ -167,8 +196,12 @@ export function planUsers(input: UserPlanInput): UserPlan {
           });
           continue;
         }
+        if (takeOver) {
+          takenOver.add(owner);
+          plan.housekeeping.push({ type: 'removeUser', sourceId: owner });
+        }
         claimed.set(match.id, user.id);
-        const write = options.update && userDiffers(match, mapped, active, input.compiled);
+        const write = options.update && userDiffers(match, mapped, active, input.compiled, input.notRetained);
         plan.upserts.push({
           op: 'link',
           sourceId: user.id,
@@ -210,7 +243,20 @@ export function planUsers(input: UserPlanInput): UserPlan {
         continue;
       }
       creating.set(userName.toLowerCase(), user.id);
-      plan.upserts.push({ op: 'create', sourceId: user.id, userName, active, reason, hash: mapped.hash });
+      if (replaces !== undefined && matchOwner !== undefined) {
+        plan.deleteFirst.add(matchOwner);
+        plan.upserts.push({
+          op: 'create',
+          sourceId: user.id,
+          userName,
+          active,
+          reason,
+          hash: mapped.hash,
+          replaces,
+        });
+      } else {
+        plan.upserts.push({ op: 'create', sourceId: user.id, userName, active, reason, hash: mapped.hash });
+      }
       continue;
     }
 
@@ -256,7 +302,10 @@ export function planUsers(input: UserPlanInput): UserPlan {
       continue;
     }
     const active = entry.status === 'active';
-    const drift = !changed && listed !== undefined && userDiffers(listed, mapped, active, input.compiled);
+    const drift =
+      !changed &&
+      listed !== undefined &&
+      userDiffers(listed, mapped, active, input.compiled, input.notRetained);
     if (!changed && !drift) {
       plan.unchanged += 1;
       continue;
@@ -278,6 +327,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
   }
 
   for (const sourceId of input.removed) {
+    if (takenOver.has(sourceId)) continue;
     const entry = state.users.get(sourceId);
     if (entry === undefined) {
       if (state.pending.users.has(sourceId)) {
@@ -291,7 +341,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
       }
       continue;
     }
-    const removal = planUserRemoval(sourceId, entry, 'removed', options, listing);
+    const removal = departed.get(sourceId) ?? planUserRemoval(sourceId, entry, 'removed', options, listing);
     if (removal === 'forget') plan.housekeeping.push({ type: 'removeUser', sourceId });
     else if (removal === 'none') plan.unchanged += 1;
     else if ('because' in removal) plan.skipped.push(removal);
@@ -331,6 +381,24 @@ export function planUserRemoval(
   };
 }
 
+/**
+ * Whether a newcomer may take over the target user of a provisioned user gone from the source
+ * (its planned removal is given; `undefined`: the owner is not gone, two live users clash). Not
+ * when that target user is deleted this cycle (`removeAction: 'delete'`): the newcomer is then
+ * created once the delete is applied. Not when the target no longer has it (`'forget'`).
+ */
+function mayTakeOver(removal: ReturnType<typeof planUserRemoval> | undefined): boolean {
+  if (removal === undefined || removal === 'forget') return false;
+  if (removal === 'none') return true;
+  if ('because' in removal) return true;
+  return removal.op !== 'delete';
+}
+
+/** Whether a departed user's planned removal is a delete, to apply before a newcomer with its key is created. */
+function deletesFirst(removal: ReturnType<typeof planUserRemoval> | undefined): boolean {
+  return removal !== undefined && typeof removal === 'object' && 'op' in removal && removal.op === 'delete';
+}
+
 function findUserMatch(
   input: UserPlanInput,
   user: SourceUser,
@@ -362,9 +430,10 @@ function userDiffers(
   mapped: MappedResource,
   active: boolean,
   compiled: CompiledMapping,
+  notRetained: ReadonlySet<string> | undefined,
 ): boolean {
   if (activeOf(target) !== active) return true;
-  return driftedAttributes(target, mapped, compiled).length > 0;
+  return driftedAttributes(target, mapped, compiled, notRetained).length > 0;
 }
 
 /** A target user's `active`; RFC 7643 leaves a missing one to the service, taken here as active. */
@@ -532,7 +601,13 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
       : listing?.byKey.get(groupKey(displayName))?.[0];
     if (match !== undefined && typeof match.id === 'string') {
       const owner = claimed.get(match.id);
-      if (owner !== undefined && owner !== group.id) {
+      // A group gone from the source (deleted and re-created: a new id, the same name) hands its
+      // target group over instead of having it deleted.
+      if (owner !== undefined && owner !== group.id && input.notInScope.has(owner)) {
+        takeOverGroup(plan, owner);
+        deleted.delete(owner);
+        groupTargets.delete(owner);
+      } else if (owner !== undefined && owner !== group.id) {
         plan.failures.push({
           kind: 'group',
           sourceId: group.id,
@@ -740,6 +815,15 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
     }
   }
   return plan;
+}
+
+/** Drops the planned delete (or its skip) of a departed group whose target group a newcomer takes over. */
+function takeOverGroup(plan: GroupPlan, owner: string): void {
+  const removal = plan.removals.findIndex((operation) => operation.sourceId === owner);
+  if (removal >= 0) plan.removals.splice(removal, 1);
+  const skipped = plan.skipped.findIndex((operation) => operation.sourceId === owner);
+  if (skipped >= 0) plan.skipped.splice(skipped, 1);
+  plan.housekeeping.push({ type: 'removeGroup', sourceId: owner });
 }
 
 /**

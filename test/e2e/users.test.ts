@@ -292,12 +292,9 @@ describe('a user deleted and added again with the same uid (a new entryUUID: a r
     expect((await engine.sync({ full: true })).failures).toEqual([]);
   });
 
-  // Engine finding: with removeAction 'disable' (the default), the old source id keeps its
-  // (disabled) target user, and the new entry, matching it by userName, is refused every cycle
-  // with a MatchConflictError ("linked to source user <old id>"), full cycles included: the person
-  // never gets an active account back. The old source object is gone from the source, so its link
-  // could go to the new one (PingFederate links by userName).
-  it.fails("removeAction 'disable': the re-hired user gets the target user back, active, within two cycles", async () => {
+  // A re-hire gets a new entryUUID: the departed source id's (disabled) target user is taken over
+  // by the newcomer, re-enabled and updated, instead of a conflict (PingFederate links by userName).
+  it("removeAction 'disable': the re-hired user gets the target user back, active, within two cycles", async () => {
     const scene = await stage.scene();
     const engine = scene.engine();
     await engine.sync();

@@ -22,16 +22,37 @@ export function driftedAttributes(
   target: Readonly<Record<string, unknown>>,
   mapped: Pick<MergeInput, 'values'>,
   compiled: CompiledMapping,
+  ignore?: ReadonlySet<string>,
 ): string[] {
   const drifted: string[] = [];
   for (const rule of compiled.rules) {
-    if (rule.createOnly) continue;
+    if (rule.createOnly || ignore?.has(rule.key) === true) continue;
     const want = comparable(mapped.values.get(rule.key), rule.caseExact);
     const have = comparable(readRuleValue(target as Record<string, unknown>, rule), rule.caseExact);
     if (want.length !== have.length || want.some((value, index) => value !== have[index]))
       drifted.push(rule.key);
   }
   return drifted;
+}
+
+/**
+ * The mapping keys (createOnly ones excluded) with a value in `mapped` that `response`, the
+ * target's answer to a POST or PUT of that value, does not have at all: attributes the target does
+ * not retain (it dropped them silently), which drift comparison must then leave alone.
+ */
+export function droppedAttributes(
+  response: Readonly<Record<string, unknown>>,
+  mapped: Pick<MergeInput, 'values'>,
+  compiled: CompiledMapping,
+): string[] {
+  const dropped: string[] = [];
+  for (const rule of compiled.rules) {
+    if (rule.createOnly) continue;
+    if (comparable(mapped.values.get(rule.key), true).length === 0) continue;
+    if (comparable(readRuleValue(response as Record<string, unknown>, rule), true).length === 0)
+      dropped.push(rule.key);
+  }
+  return dropped;
 }
 
 /** A value as a sorted list of comparable strings; nothing for absent, `null`, `''` or `[]`. */
