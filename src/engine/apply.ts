@@ -711,25 +711,32 @@ export class Applier {
     if (targetId === undefined) return;
     if (operation.current === 'read') {
       const group = await this.context.target.groups.get(targetId, this.call());
-      await this.makeMembers(operation.sourceId, targetId, group, operation.wanted);
+      await this.makeMembers(operation.sourceId, targetId, group, operation.wanted, operation.keep);
       return;
     }
     const add = this.resolveAll(operation.add);
     await this.changeMembers(operation.sourceId, targetId, add, operation.remove);
   }
 
-  /** Reads nothing: makes `group` (as just read) hold `wanted`, and records the result. */
+  /**
+   * Reads nothing: makes `group` (as just read) hold `wanted`, and records the result. Members in
+   * `keep` (held with a held removal) are not removed.
+   */
   private async makeMembers(
     sourceId: string,
     targetId: string,
     group: TargetGroup,
     wanted: readonly MemberRef[],
+    keep: readonly string[] = [],
   ): Promise<void> {
     const have = new Set((group.members ?? []).map((member) => member.value));
     const wantedMembers = this.resolveAll(wanted);
     const wantedIds = new Set(wantedMembers.map((member) => member.value));
+    const kept = new Set(keep);
     const add = wantedMembers.filter((member) => !have.has(member.value));
-    const remove = [...have].filter((id) => !wantedIds.has(id));
+    const leaving = [...have].filter((id) => !wantedIds.has(id));
+    const remove = leaving.filter((id) => !kept.has(id));
+    this.context.report.holdMemberRemovals(leaving.length - remove.length);
     const entry = this.context.state.groups.get(sourceId);
     if (entry !== undefined) {
       // The target's members are now known: record them, so that the deltas below apply to them.

@@ -198,11 +198,16 @@ export class Cycle {
       sourceEmpty,
       allowRemovals: this.options.allowRemovals,
     });
+    // What follows from a held removal is held too: held users and groups stay in their groups.
+    const heldMembers = new Set<string>();
     if (held !== undefined) {
       this.report.held = held;
+      for (const operation of userPlan.removals)
+        if ('targetId' in operation) heldMembers.add(operation.targetId);
+      for (const operation of groupRemovals.removals)
+        if (operation.op === 'delete') heldMembers.add(operation.targetId);
       userPlan.removals.length = 0;
       groupRemovals = { ...groupRemovals, removals: [] };
-      emit('removalsHeld', held);
     }
 
     const groupNeeds = groupsToMatch(source.groups, mappedGroups, state, groupListing);
@@ -239,6 +244,7 @@ export class Cycle {
         removals: groupRemovals,
         provisionedUsers,
         staleMembers,
+        heldMembers,
         retargeted,
         notInScope: new Set(source.removedGroups),
         options: engine.groups,
@@ -251,12 +257,16 @@ export class Cycle {
     if (this.options.dryRun) {
       const groupPlan = groupInput(projectedUsers(state, userPlan, deleting), new Map());
       this.reportPlanning(groupPlan);
-      const plan = this.assemble(userPlan, groupPlan, held);
+      this.report.holdMemberRemovals(groupPlan.heldMemberRemovals);
+      const plan = this.assemble(userPlan, groupPlan, this.report.held);
       this.countPlan(plan);
       return { plan, report: this.finish() };
     }
 
-    const planned = (groups: ReturnType<typeof groupInput>) => this.assemble(userPlan, groups, held);
+    const planned = (groups: ReturnType<typeof groupInput>) => {
+      this.report.holdMemberRemovals(groups.heldMemberRemovals);
+      return this.assemble(userPlan, groups, this.report.held);
+    };
     if (!hasWork(userPlan) && userPlan.housekeeping.length === 0) {
       const groupPlan = groupInput(provisioned(state, deleting), new Map());
       if (!hasGroupWork(groupPlan)) {
@@ -363,7 +373,6 @@ export class Cycle {
     if (held !== undefined) {
       this.report.held = held;
       userPlan.removals.length = 0;
-      this.deps.emit('removalsHeld', held);
     }
     const plan = this.assemble(userPlan, emptyGroupPlan(), held);
     if (this.options.dryRun) {
@@ -449,9 +458,23 @@ export class Cycle {
 
   /** Builds the cycle's report (also for a cycle that stopped early). */
   finish(): SyncReport {
+    this.announceHeld();
     this.report.requests = this.deps.requestCount();
     this.lastReport = this.report.build(this.deps.options.now());
     return this.lastReport;
+  }
+
+  private heldAnnounced = false;
+
+  /**
+   * Emits `removalsHeld` once, as the cycle ends: the member removals held with the removals are
+   * only known once the groups are planned (and, for groups read in the apply phase, applied).
+   */
+  private announceHeld(): void {
+    const held = this.report.held;
+    if (held === undefined || this.heldAnnounced) return;
+    this.heldAnnounced = true;
+    this.deps.emit('removalsHeld', held);
   }
 
   /** The error to throw for a failure that ended the cycle before or between phases. */

@@ -71,7 +71,8 @@ export interface EngineFallbackEvent {
  * - `userOperation` / `groupOperation`: one object's operation, with `before` and `after`;
  * - `warning`: something the engine could not do or noticed, without failing the cycle;
  * - `fallback`: the client switched to a fallback (local filtering, PATCH emulation, ...);
- * - `removalsHeld`: the deletion threshold held this cycle's removals.
+ * - `removalsHeld`: the deletion threshold held this cycle's removals (emitted once, as the cycle
+ *   ends, with the group member removals held with them counted in `memberRemovals`).
  */
 export interface ProvisioningEvents {
   cycleStart: [event: CycleStartEvent];

@@ -184,6 +184,13 @@ export interface GroupMembersOperation {
   readonly current: 'known' | 'read';
   /** Every member the group should have (for `current: 'read'`). */
   readonly wanted: readonly MemberRef[];
+  /**
+   * Target ids of members whose removal is held with a held removal (a held user, a group whose
+   * delete is held): not removed, though the group should no longer hold them. With
+   * `current: 'known'`, the held ones this group holds; with `'read'`, every held member (the
+   * group's members are not known yet). Empty when nothing is held.
+   */
+  readonly keep: readonly string[];
 }
 
 /** Delete a group (`DELETE /Groups/{id}`, permanent). A removal. */
@@ -228,6 +235,11 @@ export interface HeldRemovals {
   readonly users: readonly string[];
   /** Source ids of the groups that would have been deleted. */
   readonly groups: readonly string[];
+  /**
+   * Group member removals held with them: members that are held users or groups whose delete is
+   * held stay in their groups (one per group and member). They are planned again next cycle.
+   */
+  readonly memberRemovals: number;
 }
 
 /**

@@ -128,7 +128,8 @@ export interface MatchOptions {
 export interface SafetyOptions {
   /**
    * The most removals (user disables, user deletes and group deletes) one cycle applies; a cycle
-   * that would make more applies everything else, holds every removal, reports them in
+   * that would make more applies everything else, holds every removal and what follows from it
+   * (held users and groups whose delete is held stay in their groups), reports them in
    * `SyncReport.held` and emits `removalsHeld`. `sync({ allowRemovals: true })` lets them through.
    * Independently of this threshold, a source that returns no user at all while users are
    * provisioned never removes anyone without `allowRemovals`.

@@ -466,6 +466,11 @@ export interface GroupPlanInput {
    * scope (incremental cycles fix the groups the source did not report as changed).
    */
   readonly staleMembers: ReadonlySet<string>;
+  /**
+   * Target ids of members whose removal follows from a held removal (held users, groups whose
+   * delete is held): they stay in their groups this cycle. Empty when nothing is held.
+   */
+  readonly heldMembers: ReadonlySet<string>;
   /** Users given a new target id this cycle (re-created): old id -> new id. */
   readonly retargeted: ReadonlyMap<string, { readonly sourceId: string; readonly targetId: string }>;
   /** Group source ids no longer in scope (their fate is in `removals`). */
@@ -494,6 +499,11 @@ export interface GroupPlan {
   readonly warnings: EngineWarning[];
   /** Source groups that clash with another over a displayName or a target group. */
   readonly failures: PlanningFailure[];
+  /**
+   * Member removals left out because they follow from a held removal (members of `current: 'known'`
+   * operations; a `'read'` operation's are counted when it is applied).
+   */
+  heldMemberRemovals: number;
 }
 
 /** The group removals of a cycle, planned before anything is applied (they count towards the threshold). */
@@ -558,6 +568,7 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
     housekeeping: [...input.removals.housekeeping],
     warnings: [...input.removals.warnings],
     failures: [],
+    heldMemberRemovals: 0,
   };
   const deleted = new Set(input.removals.removals.map((operation) => operation.sourceId));
   const claimed = new Map<string, string>();
@@ -761,8 +772,17 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
       }
     }
 
-    const membership = membershipChange(wanted, current, entry?.members, linked !== undefined);
-    if (membership !== undefined) {
+    const membership = membershipChange(
+      wanted,
+      current,
+      entry?.members,
+      linked !== undefined,
+      input.heldMembers,
+    );
+    const sends =
+      membership !== undefined &&
+      (membership.current === 'read' || membership.add.length > 0 || membership.remove.length > 0);
+    if (membership !== undefined && sends) {
       touched = true;
       if (!options.update) {
         plan.skipped.push({
@@ -781,9 +801,11 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
           remove: membership.remove,
           current: membership.current,
           wanted,
+          keep: membership.keep,
         });
       }
     }
+    if (membership?.current === 'known' && options.update) plan.heldMemberRemovals += membership.keep.length;
     if (!touched) plan.unchanged += 1;
   }
 
@@ -811,6 +833,7 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
         remove,
         current: 'known',
         wanted: [],
+        keep: [],
       });
     }
   }
@@ -845,13 +868,15 @@ function groupAttributesDrifted(
 /**
  * The membership change that makes a group hold `wanted`: against the target's members when they
  * are known (a listing, a linked group), else against the members the state says were written.
+ * Members in `held` are kept (their removal follows from a held removal) and listed in `keep`.
  */
 function membershipChange(
   wanted: readonly MemberRef[],
   current: TargetGroup | undefined,
   stateMembers: readonly string[] | undefined,
   linked: boolean,
-): { add: MemberRef[]; remove: string[]; current: 'known' | 'read' } | undefined {
+  held: ReadonlySet<string>,
+): { add: MemberRef[]; remove: string[]; current: 'known' | 'read'; keep: string[] } | undefined {
   let have: readonly string[];
   if (current === undefined) {
     have = stateMembers ?? [];
@@ -862,7 +887,7 @@ function membershipChange(
     return undefined;
   } else {
     // Listed without members: a target may leave them out of listings. Read the group to know.
-    return { add: [...wanted], remove: [], current: 'read' };
+    return { add: [...wanted], remove: [], current: 'read', keep: [...held] };
   }
   const haveSet = new Set(have);
   const wantedIds = new Set<string>();
@@ -871,8 +896,15 @@ function membershipChange(
     if (ref.targetId !== undefined) wantedIds.add(ref.targetId);
     if (ref.targetId === undefined || !haveSet.has(ref.targetId)) add.push(ref);
   }
-  const remove = [...haveSet].filter((id) => !wantedIds.has(id));
-  return add.length === 0 && remove.length === 0 ? undefined : { add, remove, current: 'known' };
+  const remove: string[] = [];
+  const keep: string[] = [];
+  for (const id of haveSet) {
+    if (wantedIds.has(id)) continue;
+    if (held.has(id)) keep.push(id);
+    else remove.push(id);
+  }
+  if (add.length === 0 && remove.length === 0 && keep.length === 0) return undefined;
+  return { add, remove, current: 'known', keep };
 }
 
 /** The groups a cycle must look up in the target: read groups without a state entry that a listing cannot settle. */

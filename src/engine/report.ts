@@ -152,6 +152,12 @@ export class ReportBuilder {
     this.count(skipped.kind, 'skipped');
   }
 
+  /** Counts group member removals held with the cycle's held removals (see `HeldRemovals.memberRemovals`). */
+  holdMemberRemovals(count: number): void {
+    if (this.held === undefined || count === 0) return;
+    this.held = { ...this.held, memberRemovals: this.held.memberRemovals + count };
+  }
+
   /** The finished report. */
   build(finishedAt: number): SyncReport {
     return {

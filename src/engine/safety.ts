@@ -50,6 +50,7 @@ export function checkRemovals(input: RemovalCheckInput): RemovalCheck {
       because: emptySource ? 'emptySource' : 'threshold',
       users: input.userRemovals.map((operation) => operation.sourceId),
       groups: input.groupRemovals.map((operation) => operation.sourceId),
+      memberRemovals: 0,
     },
   };
 }

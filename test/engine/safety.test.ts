@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isScimHttpError } from '../../src/client/errors/ScimHttpError';
+import { InMemoryDatastore } from '../../src/datastore/memory/InMemoryDatastore';
 import type { DatastoreAdapter, SourceUser } from '../../src/datastore/types';
 import { isMatchConflictError } from '../../src/engine/errors/MatchConflictError';
 import { isStateTargetMismatchError } from '../../src/engine/errors/StateTargetMismatchError';
@@ -12,7 +13,7 @@ import type { HeldRemovals } from '../../src/engine/operations';
 import type { SyncReport } from '../../src/engine/report';
 import { MemoryStateStore } from '../../src/engine/state/MemoryStateStore';
 import { createProvisioningState } from '../../src/engine/state/types';
-import { type Harness, harness, person, USER_MAPPING, writes } from './helpers';
+import { type Harness, harness, memberIds, person, USER_MAPPING, writes } from './helpers';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -55,6 +56,7 @@ describe('deletion threshold', () => {
       because: 'threshold',
       users: ['u4', 'u1', 'u2', 'u3'],
       groups: [],
+      memberRemovals: 0,
     });
     expect(held).toEqual([report.held]);
     expect(report.users).toMatchObject({ disabled: 0, updated: 1 });
@@ -107,6 +109,107 @@ describe('deletion threshold', () => {
       expect(writes(t.since())).toBe(0);
     }
     expect((await engine.sync({ allowRemovals: true })).users.disabled).toBe(10);
+  });
+});
+
+describe('deletion threshold: what follows from a held removal is held too', () => {
+  /**
+   * 20 users; Staff holds them all, Team A u0-u4, Team B u5-u6, Old u2-u3, and All holds u0 and
+   * the group Old. Then users u10-u19 leave (a narrowed scope read in full cycles, or removals read
+   * incrementally), Old leaves too, and u1 moves from Team A to Team B (it stays in scope).
+   */
+  async function scene(how: 'scope' | 'removed') {
+    let narrowed = false;
+    const datastore = new InMemoryDatastore({
+      users: Array.from({ length: 20 }, (_, index) => person(index)),
+      userScope: (user) => !narrowed || Number(user.id.slice(1)) < 10,
+    });
+    const everyone = Array.from({ length: 20 }, (_, index) => `u${index}`);
+    datastore.addGroup({ id: 'staff', name: 'Staff', memberIds: everyone });
+    datastore.addGroup({ id: 'a', name: 'Team A', memberIds: ['u0', 'u1', 'u2', 'u3', 'u4'] });
+    datastore.addGroup({ id: 'b', name: 'Team B', memberIds: ['u5', 'u6'] });
+    datastore.addGroup({ id: 'old', name: 'Old', memberIds: ['u2', 'u3'] });
+    datastore.addGroup({ id: 'all', name: 'All', memberIds: ['u0', 'old'] });
+    const t = await start({ datastore });
+    const engine = t.engine({ safety: { deletionThreshold: 5 } });
+    const first = await engine.sync();
+    expect(first.failures).toEqual([]);
+    const before = new Map([...t.groupsByName()].map(([name, group]) => [name, memberIds(group)]));
+    const userId = (index: number) => String(t.usersByName().get(`user${index}`)?.id);
+    const oldId = String(t.groupsByName().get('Old')?.id);
+
+    const leaving = everyone.slice(10);
+    if (how === 'scope') narrowed = true;
+    else for (const id of leaving) datastore.removeUser(id);
+    datastore.removeGroup('old');
+    datastore.removeMembers('a', ['u1']);
+    datastore.addMembers('b', ['u1']);
+    return { t, engine, before, userId, oldId, leaving, full: how === 'scope' };
+  }
+
+  for (const how of ['scope', 'removed'] as const) {
+    it(`keeps held users and groups in their groups, applies the other membership changes (${how})`, async () => {
+      const { t, engine, before, userId, oldId, leaving, full } = await scene(how);
+      const held: HeldRemovals[] = [];
+      engine.on('removalsHeld', (event) => held.push(event));
+
+      for (let cycle = 0; cycle < 2; cycle += 1) {
+        t.mark();
+        const report = await engine.sync({ full });
+        // 10 users from Staff, and Old from All: held with the removals they follow from.
+        expect(report.held).toMatchObject({
+          count: 11,
+          because: 'threshold',
+          groups: ['old'],
+          memberRemovals: 11,
+        });
+        expect([...(report.held?.users ?? [])].sort()).toEqual([...leaving].sort());
+        expect(held.at(-1)).toEqual(report.held);
+        expect(report.watermarkAdvanced).toBe(false);
+        expect(report.failures).toEqual([]);
+        const groups = t.groupsByName();
+        expect(memberIds(groups.get('Staff'))).toEqual(before.get('Staff'));
+        expect(memberIds(groups.get('Old'))).toEqual(before.get('Old'));
+        expect(memberIds(groups.get('All'))).toEqual(before.get('All'));
+        expect(memberIds(groups.get('All'))).toContain(oldId);
+        // The move does not stem from a removal: it goes through (the first time).
+        expect(memberIds(groups.get('Team A'))).not.toContain(userId(1));
+        expect(memberIds(groups.get('Team B'))).toContain(userId(1));
+        expect(report.groups.membersRemoved).toBe(cycle === 0 ? 1 : 0);
+        expect(t.since().byRoute['DELETE /Groups/:id']).toBeUndefined();
+        expect(t.server.snapshot().users.filter((user) => user.active === false)).toEqual([]);
+      }
+      expect(held).toHaveLength(2);
+
+      // Let through: the disables, the delete, and every member removal held with them.
+      const allowed = await engine.sync({ full, allowRemovals: true });
+      expect(allowed.held).toBeUndefined();
+      expect(allowed.failures).toEqual([]);
+      expect(allowed.users.disabled).toBe(10);
+      expect(allowed.groups.deleted).toBe(1);
+      const groups = t.groupsByName();
+      expect(groups.has('Old')).toBe(false);
+      expect(memberIds(groups.get('Staff'))).toEqual(
+        Array.from({ length: 10 }, (_, index) => userId(index)).sort(),
+      );
+      expect(memberIds(groups.get('All'))).toEqual([userId(0)]);
+      expect(t.server.snapshot().users.filter((user) => user.active === false)).toHaveLength(10);
+
+      // Nothing is left over: a full cycle afterwards has nothing to write.
+      t.mark();
+      const settled = await engine.sync({ full: true });
+      expect(settled.held).toBeUndefined();
+      expect(writes(t.since())).toBe(0);
+    });
+  }
+
+  it('reports the held member removals in a dry run, without writing', async () => {
+    const { t, engine, full } = await scene('scope');
+    t.mark();
+    const report = await engine.sync({ full, dryRun: true });
+    expect(report.held).toMatchObject({ count: 11, memberRemovals: 11 });
+    expect(report.groups.membersRemoved).toBe(1);
+    expect(writes(t.since())).toBe(0);
   });
 });
 
