@@ -879,14 +879,7 @@ export class Applier {
     before: Readonly<Record<string, unknown>> | undefined,
     after: Readonly<Record<string, unknown>> | undefined,
   ): void {
-    this.context.emit('userOperation', {
-      op,
-      sourceId,
-      targetId,
-      ...(before === undefined ? {} : { before: withoutSecrets(before) }),
-      ...(after === undefined ? {} : { after: withoutSecrets(after) }),
-      dryRun: false,
-    });
+    this.emitOperation('userOperation', op, sourceId, targetId, before, after);
   }
 
   private emitGroup(
@@ -896,7 +889,19 @@ export class Applier {
     before: Readonly<Record<string, unknown>> | undefined,
     after: Readonly<Record<string, unknown>> | undefined,
   ): void {
-    this.context.emit('groupOperation', {
+    this.emitOperation('groupOperation', op, sourceId, targetId, before, after);
+  }
+
+  /** Emits one object's operation, with `before`/`after` stripped of secrets. */
+  private emitOperation(
+    event: 'userOperation' | 'groupOperation',
+    op: UserOperation['op'] | GroupOperation['op'],
+    sourceId: string,
+    targetId: string,
+    before: Readonly<Record<string, unknown>> | undefined,
+    after: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    this.context.emit(event, {
       op,
       sourceId,
       targetId,

@@ -330,15 +330,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
     if (takenOver.has(sourceId)) continue;
     const entry = state.users.get(sourceId);
     if (entry === undefined) {
-      if (state.pending.users.has(sourceId)) {
-        plan.housekeeping.push({ type: 'abandonCreate', kind: 'user', sourceId });
-        plan.warnings.push({
-          code: 'pendingCreateAbandoned',
-          kind: 'user',
-          sourceId,
-          message: `An interrupted create of user ${sourceId} is abandoned: the user is no longer in scope`,
-        });
-      }
+      if (state.pending.users.has(sourceId)) abandonPendingCreate(plan, 'user', sourceId);
       continue;
     }
     const removal = departed.get(sourceId) ?? planUserRemoval(sourceId, entry, 'removed', options, listing);
@@ -526,15 +518,7 @@ export function planGroupRemovals(
   for (const sourceId of removed) {
     const entry = state.groups.get(sourceId);
     if (entry === undefined) {
-      if (state.pending.groups.has(sourceId)) {
-        plan.housekeeping.push({ type: 'abandonCreate', kind: 'group', sourceId });
-        plan.warnings.push({
-          code: 'pendingCreateAbandoned',
-          kind: 'group',
-          sourceId,
-          message: `An interrupted create of group ${sourceId} is abandoned: the group is no longer in scope`,
-        });
-      }
+      if (state.pending.groups.has(sourceId)) abandonPendingCreate(plan, 'group', sourceId);
       continue;
     }
     if (listing?.complete === true && !listing.byId.has(entry.targetId)) {
@@ -929,4 +913,19 @@ export function groupsToMatch(
 export function groupIndexKeys(resource: TargetGroup): string[] {
   const key = groupKeyOfTarget(resource);
   return key === undefined ? [] : [key];
+}
+
+/** Drops the create intent of an object that left the scope before its interrupted create was resolved. */
+function abandonPendingCreate(
+  plan: { readonly housekeeping: StateChange[]; readonly warnings: EngineWarning[] },
+  kind: 'user' | 'group',
+  sourceId: string,
+): void {
+  plan.housekeeping.push({ type: 'abandonCreate', kind, sourceId });
+  plan.warnings.push({
+    code: 'pendingCreateAbandoned',
+    kind,
+    sourceId,
+    message: `An interrupted create of ${kind} ${sourceId} is abandoned: the ${kind} is no longer in scope`,
+  });
 }
