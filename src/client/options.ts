@@ -183,10 +183,14 @@ export interface ScimClientOptions {
    */
   readonly retry?: RetryOptions | number | false;
   /**
-   * An axios instance to send requests with instead of the client's own (for proxies, interceptors,
-   * or tests). The client still sets URL, method, headers, body, timeout and response handling on
-   * every request; TLS options cannot be combined with it (configure its agent instead).
-   * @default a new instance with keep-alive agents
+   * An axios instance to send requests with instead of the client's own transport (for
+   * interceptors, a custom proxy agent, or tests). The client still sets URL, method, headers,
+   * body, timeout and response handling on every request; TLS options cannot be combined with it
+   * (configure its agent instead). Without it the client sends with Node's own `http`/`https`
+   * modules over keep-alive agents, or, when `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` name a
+   * proxy for the base URL (and `NO_PROXY` does not exclude it), with an axios instance of its own,
+   * which honours those variables.
+   * @default Node's `http`/`https` with keep-alive agents (axios when a proxy variable applies)
    */
   readonly axios?: AxiosInstance;
   /**

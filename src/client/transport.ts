@@ -1,12 +1,15 @@
 /**
- * The HTTP transport: one attempt of one request over axios, with keep-alive agents and TLS
- * settings, answers read as text, and axios' errors turned into plain failures that hold no
- * request headers.
+ * The HTTP transports: one attempt of one request, answers read as text, failures that hold no
+ * request headers. The default is `node:http` (`http-transport.ts`); axios is used when the
+ * caller gives an instance, or when the environment names a proxy for the target (axios honours
+ * `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`; Node's own modules do not).
  */
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig, isAxiosError } from 'axios';
+import { createHttpTransport } from './http-transport';
 import type { ResolvedClientOptions } from './options';
+import { proxyConfiguredFor } from './proxy-environment';
 
 /** One attempt to send. */
 export interface TransportRequest {
@@ -57,12 +60,24 @@ export interface Transport {
 }
 
 /**
+ * The client's transport: the caller's axios instance when given; otherwise `node:http`, unless
+ * the environment configures a proxy for the base URL, in which case an axios instance with
+ * keep-alive agents (axios reads the proxy variables).
+ */
+export function createTransport(options: ResolvedClientOptions): Transport {
+  if (options.axios === undefined && !proxyConfiguredFor(options.baseUrl, process.env)) {
+    return createHttpTransport(options);
+  }
+  return createAxiosTransport(options);
+}
+
+/**
  * The transport over axios. With no `axios` option it creates an instance with keep-alive agents
  * (at most `concurrency` sockets per host) and the TLS options (`ca`, `rejectUnauthorized`).
  * Redirects are not followed: a `3xx` is reported as it is, so that credentials never follow a
  * redirect to another host.
  */
-export function createTransport(options: ResolvedClientOptions): Transport {
+export function createAxiosTransport(options: ResolvedClientOptions): Transport {
   let instance: AxiosInstance;
   let agents: { http: http.Agent; https: https.Agent } | undefined;
   if (options.axios === undefined) {
