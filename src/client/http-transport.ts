@@ -119,12 +119,13 @@ function send(
 /** Reads a response body to text, inflating it and stopping at `maxBytes` of the inflated body. */
 function readBody(incoming: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    const tooLarge = new TransportFailure('tooLarge', `the response body is larger than ${maxBytes} bytes`);
+    // Made only when needed: an Error captures a stack trace, which costs on every answer.
+    const tooLarge = () => new TransportFailure('tooLarge', `the response body is larger than ${maxBytes} bytes`);
     const declared = Number(incoming.headers['content-length']);
     const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding === 'identity' && Number.isFinite(declared) && declared > maxBytes) {
       incoming.resume();
-      reject(tooLarge);
+      reject(tooLarge());
       return;
     }
     let stream: NodeJS.ReadableStream = incoming;
@@ -151,7 +152,7 @@ function readBody(incoming: http.IncomingMessage, maxBytes: number): Promise<str
       if (size > maxBytes) {
         done = true;
         incoming.destroy();
-        reject(tooLarge);
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);

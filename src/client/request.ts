@@ -3,9 +3,10 @@
  * attempts with their timeout, the call's deadline, retries, the answer read as JSON, errors with
  * redacted request copies, and the events of each step.
  */
-import { abortReason, linkSignals, sleep } from '../internal/abort';
+import { abortReason, sleep } from '../internal/abort';
 import { redactHeaders, redactString, redactUrl, redactValue } from '../internal/redact';
 import { joinUrl } from '../internal/url';
+import { AttemptGate } from './attempt-gate';
 import type { AuthHeaders, SecretStore } from './auth';
 import type { RedactedRequest } from './errors/RedactedRequest';
 import { ScimHttpError } from './errors/ScimHttpError';
@@ -124,13 +125,12 @@ export class RequestExecutor {
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const expectBody = spec.expectBody ?? 'required';
     const started = Date.now();
-    const deadlineController = new AbortController();
-    const deadlineTimer = setTimeout(() => deadlineController.abort(new Error('deadline')), options.deadline);
-    const callSignal = linkSignals([spec.signal, deadlineController.signal]);
+    const deadlineAt = started + options.deadline;
     let attempt = 0;
     let retries = 0;
     let refreshedToken = false;
     let outcomeUnknown = false;
+    // Built only when an error or a warning needs it: most calls succeed, and redacting a body costs.
     const redacted = (headers: Readonly<Record<string, string>>) =>
       this.redactRequest(spec.method, url, headers, spec.body);
 
@@ -139,152 +139,149 @@ export class RequestExecutor {
     const stopped = (headers: Readonly<Record<string, string>>): Error =>
       spec.signal?.aborted ? abortReason(spec.signal) : deadlineError(headers);
 
-    try {
-      for (;;) {
-        attempt += 1;
-        const headers = await this.buildHeaders(spec, body !== undefined);
-        let release: () => void;
-        try {
-          release = await limiter.acquire(callSignal.signal);
-        } catch {
-          throw stopped(headers);
+    for (;;) {
+      attempt += 1;
+      const headers = await this.buildHeaders(spec, body !== undefined);
+      // One controller per attempt: aborted by the caller's signal, the call's deadline, or the
+      // attempt's own timeout, whichever comes first; `cut` says which.
+      const gate = new AttemptGate(spec.signal, deadlineAt);
+      let release: () => void;
+      try {
+        release = await limiter.acquire(gate.signal);
+      } catch {
+        gate.dispose();
+        throw stopped(headers);
+      }
+      const attemptTimeout = spec.timeout ?? options.timeout;
+      gate.startAttempt(attemptTimeout);
+      const sentAt = Date.now();
+      emit('request', {
+        requestId,
+        attempt,
+        method: spec.method,
+        url: redactUrl(url, this.secrets),
+        headers: redactHeaders(headers, this.secrets),
+      });
+      let response: TransportResponse | undefined;
+      let failure: AttemptFailure;
+      let failureError: Error;
+      try {
+        response = await transport.send({
+          method: spec.method,
+          url,
+          headers,
+          signal: gate.signal,
+          ...(body === undefined ? {} : { body }),
+        });
+      } catch (error) {
+        if (gate.cut === 'caller' || gate.cut === 'deadline') throw stopped(headers);
+        const transportFailure =
+          error instanceof TransportFailure ? error : new TransportFailure('network', String(error));
+        if (transportFailure.kind === 'aborted' && gate.cut === 'timeout') {
+          failure = { type: 'timeout' };
+          failureError = new ScimTimeoutError({
+            kind: 'attempt',
+            timeoutMs: attemptTimeout,
+            request: redacted(headers),
+          });
+        } else if (transportFailure.kind === 'tooLarge') {
+          throw new ScimResponseError({
+            problem: 'tooLarge',
+            status: undefined,
+            contentType: undefined,
+            request: redacted(headers),
+            detail: transportFailure.message,
+          });
+        } else {
+          failure = { type: 'network', code: transportFailure.code };
+          failureError = this.networkError(transportFailure, redacted(headers));
         }
-        const attemptTimeout = spec.timeout ?? options.timeout;
-        const attemptController = new AbortController();
-        const attemptTimer = setTimeout(() => attemptController.abort(new Error('timeout')), attemptTimeout);
-        const attemptSignal = linkSignals([callSignal.signal, attemptController.signal]);
-        const sentAt = Date.now();
-        emit('request', {
+      } finally {
+        gate.dispose();
+        release();
+      }
+
+      if (response !== undefined) {
+        emit('response', {
           requestId,
           attempt,
           method: spec.method,
           url: redactUrl(url, this.secrets),
-          headers: redactHeaders(headers, this.secrets),
+          status: response.status,
+          durationMs: Date.now() - sentAt,
         });
-        let response: TransportResponse | undefined;
-        let failure: AttemptFailure;
-        let failureError: Error;
-        try {
-          response = await transport.send({
-            method: spec.method,
-            url,
-            headers,
-            signal: attemptSignal.signal,
-            ...(body === undefined ? {} : { body }),
-          });
-        } catch (error) {
-          if (callSignal.signal.aborted) throw stopped(headers);
-          const transportFailure =
-            error instanceof TransportFailure ? error : new TransportFailure('network', String(error));
-          if (transportFailure.kind === 'aborted' && attemptController.signal.aborted) {
-            failure = { type: 'timeout' };
-            failureError = new ScimTimeoutError({
-              kind: 'attempt',
-              timeoutMs: attemptTimeout,
-              request: redacted(headers),
-            });
-          } else if (transportFailure.kind === 'tooLarge') {
-            throw new ScimResponseError({
-              problem: 'tooLarge',
-              status: undefined,
-              contentType: undefined,
-              request: redacted(headers),
-              detail: transportFailure.message,
-            });
-          } else {
-            failure = { type: 'network', code: transportFailure.code };
-            failureError = this.networkError(transportFailure, redacted(headers));
-          }
-        } finally {
-          clearTimeout(attemptTimer);
-          attemptSignal.dispose();
-          release();
+        if (response.status >= 200 && response.status < 300) {
+          return { ...this.readSuccess(response, expectBody, () => redacted(headers)), recovered: false };
         }
-
-        if (response !== undefined) {
-          emit('response', {
-            requestId,
-            attempt,
-            method: spec.method,
+        if (response.status === 401 && auth.canRefresh && !refreshedToken) {
+          refreshedToken = true;
+          await auth.refresh(headers.Authorization);
+          continue;
+        }
+        const httpError = this.httpError(response, redacted(headers));
+        if (outcomeUnknown && isAlreadyApplied(spec.method, httpError)) {
+          emit('warning', {
+            code: 'changeAlreadyApplied',
+            message: `${spec.method} answered ${httpError.status}${httpError.scimType === undefined ? '' : ` ${httpError.scimType}`} after an attempt whose answer was lost; the change had been made`,
             url: redactUrl(url, this.secrets),
-            status: response.status,
-            durationMs: Date.now() - sentAt,
           });
-          if (response.status >= 200 && response.status < 300) {
-            return { ...this.readSuccess(response, expectBody, redacted(headers)), recovered: false };
-          }
-          if (response.status === 401 && auth.canRefresh && !refreshedToken) {
-            refreshedToken = true;
-            await auth.refresh(headers.Authorization);
-            continue;
-          }
-          const httpError = this.httpError(response, redacted(headers));
-          if (outcomeUnknown && isAlreadyApplied(spec.method, httpError)) {
-            emit('warning', {
-              code: 'changeAlreadyApplied',
-              message: `${spec.method} answered ${httpError.status}${httpError.scimType === undefined ? '' : ` ${httpError.scimType}`} after an attempt whose answer was lost; the change had been made`,
-              url: redactUrl(url, this.secrets),
-            });
-            return { status: response.status, headers: response.headers, data: undefined, recovered: false };
-          }
-          failure = { type: 'status', status: response.status, retryAfter: response.headers['retry-after'] };
-          failureError = httpError;
+          return { status: response.status, headers: response.headers, data: undefined, recovered: false };
         }
+        failure = { type: 'status', status: response.status, retryAfter: response.headers['retry-after'] };
+        failureError = httpError;
+      }
 
-        const currentFailure = failure!;
-        const currentError = failureError!;
-        if (!isKnownNotProcessed(currentFailure)) outcomeUnknown = true;
-        if (spec.retry === false) throw currentError;
-        retries += 1;
-        const decision = decideRetry({
-          method: spec.method,
-          failure: currentFailure,
-          attempt: retries,
-          options: options.retry,
-          remainingMs: options.deadline - (Date.now() - started),
-          postRetryable: spec.recoverCreate !== undefined,
-          ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
-        });
-        if (!decision.retry) throw currentError;
-        emit('retry', {
-          requestId,
-          attempt,
-          method: spec.method,
-          url: redactUrl(url, this.secrets),
-          reason: decision.reason,
-          ...(currentFailure.type === 'status' ? { status: currentFailure.status } : {}),
-          delayMs: decision.delayMs,
-          delaySource: decision.source,
-        });
+      const currentFailure = failure!;
+      const currentError = failureError!;
+      if (!isKnownNotProcessed(currentFailure)) outcomeUnknown = true;
+      if (spec.retry === false) throw currentError;
+      retries += 1;
+      const decision = decideRetry({
+        method: spec.method,
+        failure: currentFailure,
+        attempt: retries,
+        options: options.retry,
+        remainingMs: options.deadline - (Date.now() - started),
+        postRetryable: spec.recoverCreate !== undefined,
+        ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
+      });
+      if (!decision.retry) throw currentError;
+      emit('retry', {
+        requestId,
+        attempt,
+        method: spec.method,
+        url: redactUrl(url, this.secrets),
+        reason: decision.reason,
+        ...(currentFailure.type === 'status' ? { status: currentFailure.status } : {}),
+        delayMs: decision.delayMs,
+        delaySource: decision.source,
+      });
+      try {
+        await sleep(Math.min(decision.delayMs, Math.max(0, deadlineAt - Date.now())), spec.signal);
+      } catch {
+        throw stopped(headers);
+      }
+      if (Date.now() >= deadlineAt) throw stopped(headers);
+      if (
+        spec.method === 'POST' &&
+        spec.recoverCreate !== undefined &&
+        !isKnownNotProcessed(currentFailure)
+      ) {
+        let found: unknown;
         try {
-          await sleep(decision.delayMs, callSignal.signal);
+          found = await spec.recoverCreate();
         } catch {
-          throw stopped(headers);
+          throw currentError;
         }
-        if (
-          spec.method === 'POST' &&
-          spec.recoverCreate !== undefined &&
-          !isKnownNotProcessed(currentFailure)
-        ) {
-          let found: unknown;
-          try {
-            found = await spec.recoverCreate();
-          } catch {
-            throw currentError;
-          }
-          if (found !== undefined) {
-            emit('warning', {
-              code: 'createRecovered',
-              message: `the answer to a create was lost (${decision.reason}); the resource was found by a lookup, so it was not created again`,
-              url: redactUrl(url, this.secrets),
-            });
-            return { status: 201, headers: {}, data: found, recovered: true };
-          }
+        if (found !== undefined) {
+          emit('warning', {
+            code: 'createRecovered',
+            message: `the answer to a create was lost (${decision.reason}); the resource was found by a lookup, so it was not created again`,
+            url: redactUrl(url, this.secrets),
+          });
+          return { status: 201, headers: {}, data: found, recovered: true };
         }
       }
-    } finally {
-      clearTimeout(deadlineTimer);
-      callSignal.dispose();
     }
   }
 
@@ -327,7 +324,7 @@ export class RequestExecutor {
   private readSuccess(
     response: TransportResponse,
     expectBody: 'required' | 'optional' | 'none',
-    request: RedactedRequest,
+    redactedRequest: () => RedactedRequest,
   ): Omit<ScimResult, 'recovered'> {
     const contentType = response.headers['content-type'];
     const base = { status: response.status, headers: response.headers };
@@ -339,7 +336,7 @@ export class RequestExecutor {
         problem: 'empty',
         status: response.status,
         contentType,
-        request,
+        request: redactedRequest(),
         detail: `the service answered ${response.status} with an empty body where a SCIM document was expected`,
       });
     }
@@ -349,7 +346,7 @@ export class RequestExecutor {
         problem: 'notJson',
         status: response.status,
         contentType,
-        request,
+        request: redactedRequest(),
         detail: `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
       });
     }
@@ -358,7 +355,7 @@ export class RequestExecutor {
       this.deps.emit('warning', {
         code: 'unexpectedContentType',
         message: `the service sends JSON as ${contentType ?? 'no content type'} instead of application/scim+json; read anyway`,
-        url: request.url,
+        url: redactedRequest().url,
       });
     }
     return { ...base, data };
