@@ -120,7 +120,8 @@ function send(
 function readBody(incoming: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     // Made only when needed: an Error captures a stack trace, which costs on every answer.
-    const tooLarge = () => new TransportFailure('tooLarge', `the response body is larger than ${maxBytes} bytes`);
+    const tooLarge = () =>
+      new TransportFailure('tooLarge', `the response body is larger than ${maxBytes} bytes`);
     const declared = Number(incoming.headers['content-length']);
     const encoding = (incoming.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding === 'identity' && Number.isFinite(declared) && declared > maxBytes) {

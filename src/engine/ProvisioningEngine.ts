@@ -11,6 +11,7 @@ import { StateTargetMismatchError } from './errors/StateTargetMismatchError';
 import { isSyncAbortedError } from './errors/SyncAbortedError';
 import type { EngineFallbackEvent, ProvisioningEvents } from './events';
 import { compileMapping } from './mapping/compile';
+import { mappingsEquivalent } from './mapping/equivalent';
 import { type UserMatcher, userMatcher } from './match';
 import type { ProvisioningPlan } from './operations';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options';
@@ -377,13 +378,23 @@ export class ProvisioningEngine extends EventEmitter<ProvisioningEvents> {
             : undefined;
         const schemas = capabilities?.schemas;
         const hasSchemas = schemas !== undefined && schemas.length > 0;
+        // The configured mapping is kept when the target's schemas change nothing in it, so that
+        // the plan's mapping of each user can be written as it is (one mapping per user per cycle).
+        const checkedUsers = hasSchemas
+          ? compileMapping(mapping.users, { schemas, resourceType: 'User' })
+          : undefined;
+        const checkedGroups = hasSchemas
+          ? compileMapping(mapping.groups, { schemas, resourceType: 'Group' })
+          : undefined;
         return {
-          userMapping: hasSchemas
-            ? compileMapping(mapping.users, { schemas, resourceType: 'User' })
-            : mapping.compiledUsers,
-          groupMapping: hasSchemas
-            ? compileMapping(mapping.groups, { schemas, resourceType: 'Group' })
-            : mapping.compiledGroups,
+          userMapping:
+            checkedUsers === undefined || mappingsEquivalent(checkedUsers, mapping.compiledUsers)
+              ? mapping.compiledUsers
+              : checkedUsers,
+          groupMapping:
+            checkedGroups === undefined || mappingsEquivalent(checkedGroups, mapping.compiledGroups)
+              ? mapping.compiledGroups
+              : checkedGroups,
           filterSupported: capabilities?.filter.supported,
         };
       })();

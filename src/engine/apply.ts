@@ -75,6 +75,11 @@ export interface ApplyContext {
   readonly userMapping: CompiledMapping;
   readonly groupMapping: CompiledMapping;
   readonly sourceUsers: ReadonlyMap<string, SourceUser>;
+  /**
+   * The plan's mapping of the source users, with the configured mapping: reused to create a user
+   * when `userMapping` is that same mapping, so that a user is not mapped twice.
+   */
+  readonly plannedUsers?: ReadonlyMap<string, MappedResource>;
   readonly sourceGroups: ReadonlyMap<string, SourceGroup>;
   readonly report: ReportBuilder;
   readonly emit: EmitEngineEvent;
@@ -514,6 +519,10 @@ export class Applier {
   }
 
   private mapSourceUser(sourceId: string, existing?: TargetUser, clear?: 'null' | 'omit'): MappedResource {
+    if (existing === undefined && this.context.userMapping === this.context.options.mapping.compiledUsers) {
+      const planned = this.context.plannedUsers?.get(sourceId);
+      if (planned !== undefined) return planned;
+    }
     const source = this.context.sourceUsers.get(sourceId);
     if (source === undefined) throw new Error(`Source user ${sourceId} was not read in this cycle`);
     return mapUser(

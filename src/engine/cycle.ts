@@ -280,7 +280,7 @@ export class Cycle {
 
     // Apply.
     await this.deps.ensureStateSaved();
-    const applier = await this.applier(source.users, source.groups, true);
+    const applier = await this.applier(source.users, source.groups, true, mappedUsers);
     await applier.housekeeping(userPlan.housekeeping);
     // Deletes of departed users whose key a newcomer is created with (re-hires) go first.
     const deleteFirst = userPlan.removals.filter((operation) => userPlan.deleteFirst.has(operation.sourceId));
@@ -382,7 +382,7 @@ export class Cycle {
     this.countUnchangedAndSkipped(plan);
     if (hasWork(userPlan) || userPlan.housekeeping.length > 0) {
       await this.deps.ensureStateSaved();
-      const applier = await this.applier(users, new Map(), userPlan.upserts.length > 0);
+      const applier = await this.applier(users, new Map(), userPlan.upserts.length > 0, mapped);
       await applier.housekeeping(userPlan.housekeeping);
       await applier.users('users', userPlan.upserts);
       this.stopIfTripped(applier);
@@ -527,6 +527,7 @@ export class Cycle {
     users: ReadonlyMap<string, SourceUser>,
     groups: ReadonlyMap<string, SourceGroup>,
     needsProfile: boolean,
+    plannedUsers?: ReadonlyMap<string, MappedResource>,
   ): Promise<Applier> {
     const { options: engine } = this.deps;
     const profile = needsProfile ? await this.profile() : this.profileResult;
@@ -538,6 +539,7 @@ export class Cycle {
       userMapping: profile?.userMapping ?? engine.mapping.compiledUsers,
       groupMapping: profile?.groupMapping ?? engine.mapping.compiledGroups,
       sourceUsers: users,
+      ...(plannedUsers === undefined ? {} : { plannedUsers }),
       sourceGroups: groups,
       report: this.report,
       emit: this.deps.emit,
