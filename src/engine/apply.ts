@@ -40,7 +40,7 @@ import type { ResolvedEngineOptions } from './options';
 import { activeOf } from './planner';
 import { runPool } from './pool';
 import type { ReportBuilder } from './report';
-import type { StateChange } from './state/changes';
+import { applyStateChange, type StateChange } from './state/changes';
 import { commitStateChanges, type StateStore } from './state/StateStore';
 import { isStateStoreError } from './state/StateStoreError';
 import type { ProvisioningState, UserState } from './state/types';
@@ -98,6 +98,10 @@ export class Applier {
   private readonly userClaims = new Map<string, string>();
   /** Members of groups created this cycle that could not be written with the create (groups created later). */
   private readonly deferredMembers: { sourceId: string; refs: MemberRef[] }[] = [];
+  /** Changes recorded without waiting ({@link Applier.commitWithoutWaiting}) and not yet durable. */
+  private readonly unsettledRecords = new Set<Promise<void>>();
+  /** The first of them that failed. */
+  private recordFailure: { readonly error: unknown } | undefined;
   /** Users given a new target id this cycle (re-created after a 404): old id -> new. */
   readonly retargeted = new Map<string, { sourceId: string; targetId: string }>();
 
@@ -167,6 +171,7 @@ export class Applier {
     let done = 0;
     emit('progress', { phase, done, total: items.length });
     const worker = async (item: T) => {
+      if (this.recordFailure !== undefined) throw this.recordFailure.error;
       try {
         await apply(item);
         breaker.success();
@@ -192,11 +197,21 @@ export class Applier {
       const notStarted = await runPool(items.slice(0, 1), 1, worker, stopped);
       if (notStarted > 0) {
         report.notAttempted += items.length;
+        await this.settleRecords();
         return;
       }
       rest = items.slice(1);
     }
-    report.notAttempted += await runPool(rest, this.context.options.concurrency, worker, stopped);
+    let notStarted: number;
+    try {
+      notStarted = await runPool(rest, this.context.options.concurrency, worker, stopped);
+    } catch (error) {
+      // The error that stopped the phase is the one to report; the records are still waited for.
+      await this.settleRecords().catch(() => undefined);
+      throw error;
+    }
+    report.notAttempted += notStarted;
+    await this.settleRecords();
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -282,7 +297,9 @@ export class Applier {
     this.userClaims.set(targetId, operation.sourceId);
     this.noteRetention(operation.sourceId, created, mapped);
     const now = this.now();
-    await this.commit({
+    // Not awaited: the create intent recorded before the POST already covers a crash from here on
+    // (the next cycle finds the user by its userName and links it).
+    this.commitWithoutWaiting({
       type: 'setUser',
       sourceId: operation.sourceId,
       user: {
@@ -865,6 +882,34 @@ export class Applier {
 
   private async commit(changes: StateChange | readonly StateChange[]): Promise<void> {
     await commitStateChanges(this.context.store, this.context.state, changes);
+  }
+
+  /**
+   * Applies a change to the state in memory now and records it without making the operation wait
+   * for it to be durable. Only for changes a crash before they are durable cannot make wrong; each
+   * phase waits for them before it ends ({@link Applier.settleRecords}), and the first failure
+   * stops the cycle as an awaited one would.
+   */
+  private commitWithoutWaiting(change: StateChange): void {
+    applyStateChange(this.context.state, change);
+    const recorded: Promise<void> = this.context.store.record([change]).then(
+      () => {
+        this.unsettledRecords.delete(recorded);
+      },
+      (error: unknown) => {
+        this.unsettledRecords.delete(recorded);
+        this.recordFailure ??= { error };
+      },
+    );
+    this.unsettledRecords.add(recorded);
+  }
+
+  /** Waits for every change recorded without waiting; throws the first that failed. */
+  private async settleRecords(): Promise<void> {
+    for (let round = 0; this.unsettledRecords.size > 0 && round < 1_000; round += 1) {
+      await Promise.all([...this.unsettledRecords]);
+    }
+    if (this.recordFailure !== undefined) throw this.recordFailure.error;
   }
 
   private call(): { signal?: AbortSignal } {
