@@ -13,6 +13,7 @@ import type { SourceGroup, SourceUser } from '../datastore/types';
 import { findKey } from '../scim/attributes';
 import type { PatchOperation } from '../scim/models/patch-op';
 import type { BreakerTrip, CircuitBreaker } from './circuit-breaker';
+import { CreateIntents } from './create-intents';
 import { MatchConflictError } from './errors/MatchConflictError';
 import type { CyclePhase, EmitEngineEvent } from './events';
 import type { CompiledMapping } from './mapping/compile';
@@ -88,6 +89,9 @@ export interface ApplyContext {
   readonly signal: AbortSignal | undefined;
 }
 
+/** Create intents recorded in one batch, per lane: one `fsync` covers this many creates of each lane. */
+const CREATE_INTENT_BATCH = 8;
+
 /** Statuses with which a target says it cannot do this at all (not: this object is wrong). */
 const REFUSAL_STATUSES = new Set([403, 405, 501]);
 
@@ -102,11 +106,18 @@ export class Applier {
   private readonly unsettledRecords = new Set<Promise<void>>();
   /** The first of them that failed. */
   private recordFailure: { readonly error: unknown } | undefined;
+  /** User create intents, recorded ahead in batches. */
+  private readonly intents: CreateIntents;
   /** Users given a new target id this cycle (re-created after a 404): old id -> new. */
   readonly retargeted = new Map<string, { sourceId: string; targetId: string }>();
 
   constructor(context: ApplyContext) {
     this.context = context;
+    this.intents = new CreateIntents(
+      (changes) => this.commit(changes),
+      () => this.now(),
+      CREATE_INTENT_BATCH * context.options.concurrency,
+    );
     for (const [sourceId, entry] of context.state.users) this.userClaims.set(entry.targetId, sourceId);
   }
 
@@ -122,7 +133,16 @@ export class Applier {
 
   /** Applies user operations of one phase. */
   async users(phase: CyclePhase, operations: readonly UserOperation[]): Promise<void> {
-    await this.phase(phase, operations, 'user', (operation) => this.applyUser(operation));
+    this.intents.plan(
+      operations.flatMap((operation) =>
+        operation.op === 'create' ? [{ sourceId: operation.sourceId, matchKey: operation.userName }] : [],
+      ),
+    );
+    try {
+      await this.phase(phase, operations, 'user', (operation) => this.applyUser(operation));
+    } finally {
+      await this.intents.release();
+    }
   }
 
   /** Applies group operations of one phase (members deferred by creates come first in `memberships`). */
@@ -242,13 +262,7 @@ export class Applier {
       userName: String(mapped.resource.userName),
       active: operation.active,
     };
-    await this.commit({
-      type: 'beginCreate',
-      kind: 'user',
-      sourceId: operation.sourceId,
-      matchKey: operation.userName,
-      at: this.now(),
-    });
+    await this.intents.ready({ sourceId: operation.sourceId, matchKey: operation.userName });
     let created: TargetUser;
     try {
       created = await target.users.create(body, this.call());
