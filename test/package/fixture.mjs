@@ -8,7 +8,11 @@ const out = {
   root: Object.keys(root).sort(),
   testing: Object.keys(testing).sort(),
   sso: Object.keys(sso).sort(),
-  ssoLink: sso.pingOneIdpInitiatedUrl({ region: 'eu', environmentId: '2b7a3c4d-1111-4abc-8def-0123456789ab', spEntityId: 'urn:a b' }),
+  ssoLink: sso.pingOneIdpInitiatedUrl({
+    region: 'eu',
+    environmentId: '2b7a3c4d-1111-4abc-8def-0123456789ab',
+    spEntityId: 'urn:a b',
+  }),
   ssoErrorName: new sso.SamlMetadataError('tooLarge', 'x').name,
   validationErrorName: new root.ScimValidationError('User', [{ path: ['id'], message: 'Required' }]).name,
 };

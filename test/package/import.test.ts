@@ -41,7 +41,9 @@ describe('built package', () => {
     const esm = load('fixture.mjs');
     const cjs = load('fixture.cjs');
     expect(esm.sso).toEqual(cjs.sso);
-    expect(esm.sso).toEqual(expect.arrayContaining(['readSamlMetadata', 'runSsoChecks', 'pingFederateIdpInitiatedUrl']));
+    expect(esm.sso).toEqual(
+      expect.arrayContaining(['readSamlMetadata', 'runSsoChecks', 'pingFederateIdpInitiatedUrl']),
+    );
     expect(esm.root).not.toContain('readSamlMetadata');
     expect(esm.ssoLink).toBe(cjs.ssoLink);
     expect(new URL(esm.ssoLink).searchParams.get('spEntityId')).toBe('urn:a b');
