@@ -5,6 +5,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       testing: 'src/testing/index.ts',
+      sso: 'src/sso/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

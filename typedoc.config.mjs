@@ -3,7 +3,7 @@ import { OptionDefaults } from 'typedoc';
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 const config = {
-  entryPoints: ['src/index.ts', 'src/testing/index.ts'],
+  entryPoints: ['src/index.ts', 'src/testing/index.ts', 'src/sso/index.ts'],
   out: 'docs/api',
   name: 'aquera-provisioner',
   readme: 'README.md',

@@ -41,6 +41,20 @@ export interface WatchArguments {
   readonly logFile: string | undefined;
 }
 
+/** The subcommands of `sso`. */
+export const SSO_SUBCOMMANDS = ['links', 'check'] as const;
+
+/** Options of `sso links` and `sso check`. */
+export interface SsoArguments {
+  readonly subcommand: (typeof SSO_SUBCOMMANDS)[number];
+  readonly config: string;
+  readonly json: boolean;
+  /** `sso links --user NAME`: the directory user to show the links and the sign-in name for. */
+  readonly user: string | undefined;
+  /** `sso check --offline`: check the mapping and the metadata only, without reading the directory. */
+  readonly offline: boolean;
+}
+
 /** What the command line asks for. */
 export type Invocation =
   | { readonly kind: 'help'; readonly command: CommandName | undefined }
@@ -49,6 +63,7 @@ export type Invocation =
   | { readonly kind: 'plan'; readonly options: PlanArguments }
   | { readonly kind: 'test-connection'; readonly options: TestConnectionArguments }
   | { readonly kind: 'watch'; readonly options: WatchArguments }
+  | { readonly kind: 'sso'; readonly options: SsoArguments }
   | { readonly kind: 'demo' };
 
 /** The interval of `watch` when `--interval` is not given. @unit milliseconds */
@@ -65,6 +80,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'log-file': { type: 'string' },
   interval: { type: 'string' },
+  user: { type: 'string' },
+  offline: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -75,7 +92,14 @@ const ACCEPTED: Readonly<Record<CommandName, readonly (keyof typeof OPTIONS)[]>>
   plan: ['config', 'full', 'allow-removals', 'json'],
   'test-connection': ['config', 'json'],
   watch: ['config', 'interval', 'json', 'log-file'],
+  sso: ['config', 'json', 'user', 'offline'],
   demo: [],
+};
+
+/** The options only one `sso` subcommand accepts. */
+const SSO_ONLY: Readonly<Partial<Record<keyof typeof OPTIONS, (typeof SSO_SUBCOMMANDS)[number]>>> = {
+  user: 'links',
+  offline: 'check',
 };
 
 /**
@@ -101,7 +125,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (first === undefined) {
     if (values.version === true) return { kind: 'version' };
     if (values.help === true) return { kind: 'help', command: undefined };
-    throw new UsageError('no command given: sync, plan, test-connection, watch or demo');
+    throw new UsageError('no command given: sync, plan, test-connection, watch, sso or demo');
   }
   if (first === 'help') {
     const topic = extra[0];
@@ -113,11 +137,24 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const command = first;
   if (values.help === true) return { kind: 'help', command };
   if (values.version === true) return { kind: 'version' };
+  const subcommand = command === 'sso' ? extra.shift() : undefined;
+  if (command === 'sso' && !isSsoSubcommand(subcommand)) {
+    throw new UsageError(
+      subcommand === undefined
+        ? 'sso needs a subcommand: sso links or sso check'
+        : `unknown sso subcommand "${subcommand}" (sso links, sso check)`,
+      command,
+    );
+  }
   if (extra.length > 0) throw new UsageError(`${command} takes no argument "${extra[0]}"`, command);
   for (const name of Object.keys(values) as (keyof typeof OPTIONS)[]) {
     if (name === 'help' || name === 'version') continue;
     if (!ACCEPTED[command].includes(name)) {
       throw new UsageError(`${command} has no option --${name}`, command);
+    }
+    const only = SSO_ONLY[name];
+    if (only !== undefined && subcommand !== only) {
+      throw new UsageError(`sso ${subcommand} has no option --${name} (it belongs to sso ${only})`, command);
     }
   }
   if (command === 'demo') return { kind: 'demo' };
@@ -166,7 +203,24 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       }
       return { kind: 'watch', options: { config, interval, json: values.json === true, logFile } };
     }
+    case 'sso': {
+      if (values.user === '') throw new UsageError('--user needs a name', command);
+      return {
+        kind: 'sso',
+        options: {
+          subcommand: subcommand as SsoArguments['subcommand'],
+          config,
+          json: values.json === true,
+          user: values.user,
+          offline: values.offline === true,
+        },
+      };
+    }
   }
+}
+
+function isSsoSubcommand(value: string | undefined): value is SsoArguments['subcommand'] {
+  return value !== undefined && (SSO_SUBCOMMANDS as readonly string[]).includes(value);
 }
 
 function isCommand(value: string | undefined): value is CommandName {

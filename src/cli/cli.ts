@@ -10,6 +10,7 @@ import { type Invocation, parseCommandLine } from './args';
 import { type CommandContext, commandContext } from './commands/context';
 import { runDemo } from './commands/demo';
 import { runPlan } from './commands/plan';
+import { runSso } from './commands/sso';
 import { runSync } from './commands/sync';
 import { runTestConnection } from './commands/test-connection';
 import { runWatch } from './commands/watch';
@@ -81,6 +82,8 @@ async function dispatch(invocation: Invocation, context: CommandContext): Promis
       return runTestConnection(invocation.options, context);
     case 'watch':
       return runWatch(invocation.options, context);
+    case 'sso':
+      return runSso(invocation.options, context);
     case 'demo':
       return runDemo(context);
   }

@@ -6,7 +6,7 @@
  */
 
 /** The commands, in the order the overview lists them. */
-export const COMMANDS = ['sync', 'plan', 'test-connection', 'watch', 'demo'] as const;
+export const COMMANDS = ['sync', 'plan', 'test-connection', 'watch', 'sso', 'demo'] as const;
 
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
@@ -30,6 +30,9 @@ Commands:
   plan              show what a sync would do, without writing anything
   test-connection   check the target (SCIM) and the directory (LDAP bind and search)
   watch             run a cycle now and then every --interval, until stopped
+  sso links         print the IdP- and SP-initiated sign-in links of the application
+  sso check         check that the SAML NameID matches the provisioned userName,
+                    and the SP's and IdP's signing certificates
   demo              see a sync on a built-in directory and SCIM server (no set-up)
 
 Options:
@@ -103,6 +106,34 @@ Options:
   -h, --help             this help
 
 Exit codes: 0 when stopped by a signal, 2 when the configuration is not usable.
+`,
+  sso: `Usage: aquera-provisioner sso links --config FILE [--user NAME] [options]
+       aquera-provisioner sso check --config FILE [--offline] [options]
+
+Browser SSO alongside provisioning, from the configuration's "sso" section
+(docs/provisioning-and-sso.md).
+
+sso links prints the IdP-initiated link (PingFederate or PingOne) and the
+SP-initiated link of the application, with the target (deep link) as RelayState.
+With --user, it also finds the user in the directory and shows the userName they
+are provisioned with: the name the IdP must send as the SAML subject.
+
+sso check reads the SP's (and IdP's) metadata, checks the NameID format against
+the userName mapping and the directory's userNames (unique case-insensitively),
+and reports signing certificates expired or expiring within
+sso.certificateWarningDays (default 30).
+
+Options:
+  -c, --config FILE      the configuration file (required)
+      --user NAME        sso links: the user (userName, or directory id) to show
+      --offline          sso check: check the mapping and metadata only, without
+                         reading the directory
+      --json             print the links or the report as JSON on stdout
+  -h, --help             this help
+
+Exit codes: 0 when the links are printed, or when no check found an error;
+2 when a check found an error (like a failed test-connection), or the
+configuration, metadata or directory cannot be used.
 `,
   demo: `Usage: aquera-provisioner demo
 

@@ -81,7 +81,7 @@ describe('parseCommandLine', () => {
 
   it('refuses what it does not know, naming the command whose help applies', () => {
     expect(usageErrorOf(['snyc'])).toEqual({
-      message: 'unknown command "snyc" (commands: sync, plan, test-connection, watch, demo)',
+      message: 'unknown command "snyc" (commands: sync, plan, test-connection, watch, sso, demo)',
       command: undefined,
     });
     expect(usageErrorOf(['sync', '--dryrun', '-c', 'x'])).toEqual({

@@ -10,6 +10,9 @@ function load(file: string): {
   format: string;
   root: string[];
   testing: string[];
+  sso: string[];
+  ssoLink: string;
+  ssoErrorName: string;
   validationErrorName: string;
 } {
   // The package refers to itself by name through its `exports` map, exactly as a user's code would.
@@ -32,5 +35,19 @@ describe('built package', () => {
     expect(esm.root).toContain('ScimValidationError');
     expect(esm.validationErrorName).toBe('ScimValidationError');
     expect(cjs.validationErrorName).toBe('ScimValidationError');
+  });
+
+  it('loads the sso subpath both ways, and keeps it out of the core entry', () => {
+    const esm = load('fixture.mjs');
+    const cjs = load('fixture.cjs');
+    expect(esm.sso).toEqual(cjs.sso);
+    expect(esm.sso).toEqual(
+      expect.arrayContaining(['readSamlMetadata', 'runSsoChecks', 'pingFederateIdpInitiatedUrl']),
+    );
+    expect(esm.root).not.toContain('readSamlMetadata');
+    expect(esm.ssoLink).toBe(cjs.ssoLink);
+    expect(new URL(esm.ssoLink).searchParams.get('spEntityId')).toBe('urn:a b');
+    expect(esm.ssoErrorName).toBe('SamlMetadataError');
+    expect(cjs.ssoErrorName).toBe('SamlMetadataError');
   });
 });

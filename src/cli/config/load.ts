@@ -43,7 +43,12 @@ export interface CliConfig {
   readonly stateFile: string;
   /** Every secret value the configuration holds, to blank out of output. Never print this. */
   readonly secrets: readonly string[];
+  /** The `sso` section, metadata paths made absolute; absent when the file has none. */
+  readonly sso?: SsoSettings;
 }
+
+/** The `sso` section of the file (see `sso` in docs/configuration.md), metadata paths absolute. */
+export type SsoSettings = NonNullable<ConfigOutput['sso']>;
 
 /** Where a configuration's environment variables, files and defaults come from. */
 export interface ConfigContext {
@@ -216,7 +221,24 @@ export async function resolveConfig(input: unknown, context: ConfigContext): Pro
     config.state?.file === undefined
       ? (context.defaultStateFile ?? path.join(context.baseDir, 'aquera-provisioner.state.json'))
       : path.resolve(context.baseDir, config.state.file);
-  return { file: context.label, target, source, engine, stateFile, secrets: [...new Set(secrets)] };
+  const sso = config.sso === undefined ? undefined : absoluteSsoPaths(config.sso, context.baseDir);
+  return {
+    file: context.label,
+    target,
+    source,
+    engine,
+    stateFile,
+    secrets: [...new Set(secrets)],
+    ...(sso === undefined ? {} : { sso }),
+  };
+}
+
+function absoluteSsoPaths(sso: SsoSettings, baseDir: string): SsoSettings {
+  const absolute = <T extends { readonly metadataFile?: string | undefined }>(part: T): T =>
+    part.metadataFile === undefined
+      ? part
+      : { ...part, metadataFile: path.resolve(baseDir, part.metadataFile) };
+  return { ...sso, sp: absolute(sso.sp), idp: absolute(sso.idp) };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -211,6 +211,52 @@ export const MappingSchema = z.strictObject({
   groups: z.record(z.string(), MappingEntrySchema).optional(),
 });
 
+const PINGONE_REGIONS = ['com', 'eu', 'ca', 'com.au', 'sg', 'asia'] as const;
+
+/** What both identity providers' settings share: their metadata and what they send as the subject. */
+const idpCommon = {
+  metadataFile: text('the path of the IdP metadata XML file').optional(),
+  entityId: text('the IdP entityID, to pick it in metadata holding several').optional(),
+  subjectAttribute: text('the directory attribute the IdP sends as the SAML subject').optional(),
+  nameIdFormat: text('a NameID format URI').optional(),
+};
+
+/** Browser SSO: the application (SP), the identity provider, the deep link, the certificate window. */
+export const SsoSchema = z.strictObject({
+  sp: z.strictObject({
+    metadataFile: text('the path of the application (SP) metadata XML file').optional(),
+    entityId: text('the application (SP) entityID').optional(),
+    signInUrl: httpUrl.optional(),
+    relayStateParameter: text('a query parameter name').nullable().optional(),
+  }),
+  idp: z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('pingfederate'),
+        host: text('the PingFederate runtime host, such as "pf.example.com:9031"'),
+        ...idpCommon,
+      }),
+      z.strictObject({
+        type: z.literal('pingone'),
+        region: z
+          .enum(PINGONE_REGIONS, { error: expecting(`one of ${PINGONE_REGIONS.join(', ')}`) })
+          .optional(),
+        authHost: httpUrl.optional(),
+        environmentId: text('the PingOne environment ID (a UUID)').optional(),
+        ...idpCommon,
+      }),
+    ],
+    {
+      error: expecting(
+        `{ "type": "pingfederate", "host": … } or { "type": "pingone", "region": …, "environmentId": … }`,
+      ),
+    },
+  ),
+  targetResource: text('the deep link to open after sign-in').optional(),
+  certificateWarningDays: wholeNumber(0, 3650).optional(),
+});
+
 /** The whole configuration file. */
 export const ConfigSchema = z.strictObject({
   target: TargetSchema,
@@ -262,6 +308,7 @@ export const ConfigSchema = z.strictObject({
   concurrency: wholeNumber(1, 256).optional(),
   pageSize: wholeNumber(1, 10_000).optional(),
   clear: z.enum(['null', 'omit'], { error: expecting("'null' or 'omit'") }).optional(),
+  sso: SsoSchema.optional(),
 });
 
 /** The configuration file as written (before secrets and paths are resolved). */
