@@ -211,7 +211,12 @@ export class RequestExecutor {
             durationMs: Date.now() - sentAt,
           });
           if (response.status >= 200 && response.status < 300) {
-            return { ...this.readSuccess(response, expectBody, redacted(headers)), recovered: false };
+            const disguised = expectBody === 'none' ? undefined : errorStatusInBody(response.body);
+            if (disguised === undefined) {
+              return { ...this.readSuccess(response, expectBody, redacted(headers)), recovered: false };
+            }
+            // A SCIM error document sent with a success status: the error it describes, not a success.
+            response = { ...response, status: disguised };
           }
           if (response.status === 401 && auth.canRefresh && !refreshedToken) {
             refreshedToken = true;
@@ -373,6 +378,28 @@ function isAlreadyApplied(method: ScimHttpMethod, error: ScimHttpError): boolean
   if (method === 'DELETE') return error.status === 404;
   if (method === 'PATCH') return error.status === 400 && error.scimType === 'noTarget';
   return false;
+}
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:error';
+
+/**
+ * The status of a SCIM error document (RFC 7644 section 3.12) sent with a success status, which
+ * some gateways do; `undefined` when the body is not one. A status that is not a 4xx or 5xx is
+ * read as `502`: the service answered, but not with anything a client can use.
+ */
+function errorStatusInBody(text: string): number | undefined {
+  const body = tryParseJson(text);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const schemas = Object.entries(record).find(([key]) => key.toLowerCase() === 'schemas')?.[1];
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((urn) => typeof urn === 'string' && urn.toLowerCase() === ERROR_SCHEMA)
+  ) {
+    return undefined;
+  }
+  const status = Number(Object.entries(record).find(([key]) => key.toLowerCase() === 'status')?.[1]);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 502;
 }
 
 function stripBom(text: string): string {

@@ -389,6 +389,32 @@ const CASES: readonly HostileCase[] = [
     expect: { error: 'ScimValidationError' },
   },
   // --- errors dressed as successes
+  {
+    name: '200 with a SCIM error body on a user GET',
+    on: 'getUser',
+    answer: (r) =>
+      sendRaw(r, 200, json({ schemas: [ERROR_SCHEMA], status: '404', detail: 'Resource not found' })),
+    expect: { error: 'ScimHttpError', status: 404 },
+  },
+  {
+    name: '200 with a SCIM error body on a listing',
+    on: 'listUsers',
+    answer: (r) => sendRaw(r, 200, json({ schemas: [ERROR_SCHEMA], status: '500', detail: 'backend down' })),
+    expect: { error: 'ScimHttpError', status: 500 },
+  },
+  {
+    name: '201 with a SCIM error body on a create',
+    on: 'createUser',
+    answer: (r) => sendRaw(r, 201, json({ schemas: [ERROR_SCHEMA], status: '409', scimType: 'uniqueness' })),
+    expect: { error: 'ScimConflictError', status: 409 },
+  },
+  {
+    name: '200 with a SCIM error body on a PATCH',
+    on: 'patchGroup',
+    answer: (r) =>
+      sendRaw(r, 200, json({ schemas: [ERROR_SCHEMA], status: '400', scimType: 'invalidValue' })),
+    expect: { error: 'ScimHttpError', status: 400 },
+  },
   // --- size
   {
     name: 'a 10 MB user',
