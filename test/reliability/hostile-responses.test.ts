@@ -335,6 +335,22 @@ const CASES: readonly HostileCase[] = [
     }),
     expect: readList((items) => expect(new Set(items.map((item) => item.id)).size).toBe(items.length)),
   },
+  {
+    name: 'a listing that is a single resource instead of a ListResponse',
+    on: 'listUsers',
+    answer: rewrite((body) => (body.Resources as unknown[])[0]),
+    expect: { error: 'ScimValidationError' },
+  },
+  {
+    name: 'a lookup answered with a single resource instead of a ListResponse',
+    on: 'lookupUser',
+    answer: async (r, upstream, context) => {
+      await upstream();
+      const id = context.userIds.get('user1');
+      sendRaw(r, 200, json({ schemas: [USER_SCHEMA], id, userName: 'user1' }));
+    },
+    expect: { error: 'ScimValidationError' },
+  },
   // --- resources that are not the ones asked for
   {
     name: 'lookup by userName answered with another user',
