@@ -358,6 +358,15 @@ export class RequestExecutor {
         detail: `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
       });
     }
+    if (nestedDeeperThan(data, MAX_JSON_DEPTH)) {
+      throw new ScimResponseError({
+        problem: 'tooDeep',
+        status: response.status,
+        contentType,
+        request,
+        detail: `the service answered ${response.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no SCIM document is`,
+      });
+    }
     if (!this.warnedContentType && (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType))) {
       this.warnedContentType = true;
       this.deps.emit('warning', {
@@ -377,6 +386,27 @@ export class RequestExecutor {
 function isAlreadyApplied(method: ScimHttpMethod, error: ScimHttpError): boolean {
   if (method === 'DELETE') return error.status === 404;
   if (method === 'PATCH') return error.status === 400 && error.scimType === 'noTarget';
+  return false;
+}
+
+/**
+ * The deepest nesting of objects and arrays a success answer may have. A SCIM document is a few
+ * levels deep (a ListResponse, a resource, an extension, a complex attribute, a multi-valued one:
+ * RFC 7643 section 2.3.8 forbids complex attributes inside complex attributes); anything far deeper
+ * is hostile, and would overflow the stack of whatever walks it recursively later.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep (iterative: no recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: object; depth: number }[] = [];
+  if (typeof value === 'object' && value !== null) pending.push({ value, depth: 1 });
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.depth > limit) return true;
+    for (const child of Object.values(next.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: next.depth + 1 });
+    }
+  }
   return false;
 }
 

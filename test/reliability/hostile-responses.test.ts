@@ -501,6 +501,26 @@ const CASES: readonly HostileCase[] = [
   },
   // --- depth
   {
+    name: 'an attribute nested 100,000 objects deep',
+    on: 'getUser',
+    answer: rewriteText((text) => injectMembers(text, `"nested":${DEEP_VALUE}`)),
+    expect: { error: 'ScimResponseError', problem: 'tooDeep' },
+  },
+  {
+    name: 'a listing with an attribute nested 100,000 arrays deep',
+    on: 'listUsers',
+    answer: rewriteText((text) =>
+      text.replace(`"schemas":["${USER_SCHEMA}"]`, `"schemas":["${USER_SCHEMA}"],"deep":${DEEP_ARRAY}`),
+    ),
+    expect: { error: 'ScimResponseError', problem: 'tooDeep' },
+  },
+  {
+    name: 'a document nested 100,000 levels deep instead of a user',
+    on: 'getUser',
+    answer: (r) => sendRaw(r, 200, DEEP_VALUE),
+    expect: { error: 'ScimResponseError', problem: 'tooDeep' },
+  },
+  {
     name: 'JSON nested 40 levels deep inside a user (a deep but bounded extension, read)',
     on: 'getUser',
     answer: rewriteText((text) => injectMembers(text, `"nested":${'{"a":'.repeat(40)}1${'}'.repeat(40)}`)),
