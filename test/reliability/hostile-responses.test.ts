@@ -361,6 +361,32 @@ const CASES: readonly HostileCase[] = [
     },
     expect: { read: (value) => expect(value).toMatchObject({ userName: 'user1' }) },
   },
+  {
+    name: 'create answered with another userName and id (an existing account)',
+    on: 'createUser',
+    answer: async (r, upstream, context) => {
+      const real = await upstream();
+      const body = JSON.parse(real.body) as Record<string, unknown>;
+      sendRaw(r, real.status, json({ ...body, id: context.userIds.get('user1'), userName: 'user1' }));
+    },
+    expect: { error: 'ScimResponseError', problem: 'mismatch' },
+  },
+  {
+    name: 'a PUT answered with another user',
+    on: 'replaceUser',
+    answer: async (r, upstream, context) => {
+      const real = await upstream();
+      const body = JSON.parse(real.body) as Record<string, unknown>;
+      sendRaw(r, real.status, json({ ...body, id: context.userIds.get('user2'), userName: 'user2' }));
+    },
+    expect: { error: 'ScimResponseError', problem: 'mismatch' },
+  },
+  {
+    name: 'user GET answered with another user',
+    on: 'getUser',
+    answer: rewrite((body) => ({ ...body, id: 'someone-else', userName: 'someone-else' })),
+    expect: { error: 'ScimResponseError', problem: 'mismatch' },
+  },
   // --- group members of the wrong shape
   {
     name: 'group members as strings',
