@@ -4,7 +4,8 @@
  * case writes (invalid JSON, HTML pages, lies about totals, hostile keys, giant bodies). Every
  * request is recorded, so a test can count the writes (DELETE, PUT, PATCH, POST) that reached it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ScimTestServer, type ScimTestServerOptions } from '../../../../src/testing/ScimTestServer';
 
@@ -52,9 +53,16 @@ export interface HostileTarget {
 
 const BASE_PATH = '/scim/v2';
 
+/** Options of {@link startHostileTarget}: the real server's, plus TLS for the front. */
+export interface HostileTargetOptions extends ScimTestServerOptions {
+  /** Serve `https://` with this key and certificate (PEM). @default plain http */
+  readonly tls?: { readonly key: string; readonly cert: string };
+}
+
 /** Starts a real ScimTestServer and the hostile server in front of it. */
-export async function startHostileTarget(options: ScimTestServerOptions = {}): Promise<HostileTarget> {
-  const upstream = await ScimTestServer.start(options);
+export async function startHostileTarget(options: HostileTargetOptions = {}): Promise<HostileTarget> {
+  const { tls: _tls, ...serverOptions } = options;
+  const upstream = await ScimTestServer.start(serverOptions);
   let current: Hijack | undefined;
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
@@ -86,7 +94,7 @@ export async function startHostileTarget(options: ScimTestServerOptions = {}): P
     return { status: answer.status, headers: out, body: await answer.text() };
   };
 
-  const server = createServer(async (request, response) => {
+  const listener: RequestListener = async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
@@ -114,7 +122,11 @@ export async function startHostileTarget(options: ScimTestServerOptions = {}): P
       if (!response.headersSent) response.writeHead(502);
       response.end();
     }
-  });
+  };
+  const server =
+    options.tls === undefined
+      ? createServer(listener)
+      : createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -122,7 +134,7 @@ export async function startHostileTarget(options: ScimTestServerOptions = {}): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    baseUrl: `http://127.0.0.1:${port}${BASE_PATH}`,
+    baseUrl: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}${BASE_PATH}`,
     upstream,
     requests,
     hijack(next) {
