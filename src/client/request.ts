@@ -355,7 +355,11 @@ export class RequestExecutor {
         status: response.status,
         contentType,
         request,
-        detail: `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
+        // The page may echo the request's credentials back (an HTML title, a text error).
+        detail: redactString(
+          `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
+          this.secrets,
+        ),
       });
     }
     if (nestedDeeperThan(data, MAX_JSON_DEPTH)) {
