@@ -211,7 +211,12 @@ export class RequestExecutor {
           durationMs: Date.now() - sentAt,
         });
         if (response.status >= 200 && response.status < 300) {
-          return { ...this.readSuccess(response, expectBody, () => redacted(headers)), recovered: false };
+          const disguised = expectBody === 'none' ? undefined : errorStatusInBody(response.body);
+          if (disguised === undefined) {
+            return { ...this.readSuccess(response, expectBody, () => redacted(headers)), recovered: false };
+          }
+          // A SCIM error document sent with a success status: the error it describes, not a success.
+          response = { ...response, status: disguised };
         }
         if (response.status === 401 && auth.canRefresh && !refreshedToken) {
           refreshedToken = true;
@@ -347,7 +352,20 @@ export class RequestExecutor {
         status: response.status,
         contentType,
         request: redactedRequest(),
-        detail: `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
+        // The page may echo the request's credentials back (an HTML title, a text error).
+        detail: redactString(
+          `the service answered ${response.status} with ${describeNonJson(text, contentType)} where a SCIM JSON document was expected`,
+          this.secrets,
+        ),
+      });
+    }
+    if (nestedDeeperThan(data, MAX_JSON_DEPTH)) {
+      throw new ScimResponseError({
+        problem: 'tooDeep',
+        status: response.status,
+        contentType,
+        request: redactedRequest(),
+        detail: `the service answered ${response.status} with JSON nested more than ${MAX_JSON_DEPTH} levels deep, which no SCIM document is`,
       });
     }
     if (!this.warnedContentType && (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType))) {
@@ -370,6 +388,53 @@ function isAlreadyApplied(method: ScimHttpMethod, error: ScimHttpError): boolean
   if (method === 'DELETE') return error.status === 404;
   if (method === 'PATCH') return error.status === 400 && error.scimType === 'noTarget';
   return false;
+}
+
+/**
+ * The deepest nesting of objects and arrays a success answer may have. A SCIM document is a few
+ * levels deep (a ListResponse, a resource, an extension, a complex attribute, a multi-valued one:
+ * RFC 7643 section 2.3.8 forbids complex attributes inside complex attributes); anything far deeper
+ * is hostile, and would overflow the stack of whatever walks it recursively later.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep (iterative: no recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: object; depth: number }[] = [];
+  if (typeof value === 'object' && value !== null) pending.push({ value, depth: 1 });
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.depth > limit) return true;
+    for (const child of Object.values(next.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: next.depth + 1 });
+    }
+  }
+  return false;
+}
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:error';
+
+/**
+ * The status of a SCIM error document (RFC 7644 section 3.12) sent with a success status, which
+ * some gateways do; `undefined` when the body is not one. A status that is not a 4xx or 5xx is
+ * read as `502`: the service answered, but not with anything a client can use.
+ */
+const ERROR_SCHEMA_TEXT = /urn:ietf:params:scim:api:messages:2\.0:error/i;
+
+function errorStatusInBody(text: string): number | undefined {
+  // Parsed only when the error schema's URN appears: a plain search is far cheaper than a second parse.
+  if (!ERROR_SCHEMA_TEXT.test(text)) return undefined;
+  const body = tryParseJson(text);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const record = body as Record<string, unknown>;
+  const schemas = Object.entries(record).find(([key]) => key.toLowerCase() === 'schemas')?.[1];
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((urn) => typeof urn === 'string' && urn.toLowerCase() === ERROR_SCHEMA)
+  ) {
+    return undefined;
+  }
+  const status = Number(Object.entries(record).find(([key]) => key.toLowerCase() === 'status')?.[1]);
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 502;
 }
 
 function stripBom(text: string): string {

@@ -2,13 +2,15 @@ import { registerScimErrorName, ScimError } from '../../scim/errors/ScimError';
 import type { RedactedRequest } from './RedactedRequest';
 
 /** Why an answer could not be read. */
-export type ScimResponseProblem = 'empty' | 'notJson' | 'tooLarge';
+export type ScimResponseProblem = 'empty' | 'notJson' | 'tooLarge' | 'tooDeep' | 'mismatch';
 
 /**
  * The service answered with a success status, but not with anything a SCIM client can read: an
  * empty body where a resource was expected (`empty`), an HTML page or other text that is not JSON
- * (`notJson`), or a body larger than the `maxResponseBytes` option (`tooLarge`). A JSON body of the
- * wrong shape is a `ScimValidationError` instead.
+ * (`notJson`), a body larger than the `maxResponseBytes` option (`tooLarge`), JSON nested deeper
+ * than any SCIM document (`tooDeep`), or a resource other than the one the request was about
+ * (`mismatch`: another `id` than the one read or changed, another `userName` or `displayName` than
+ * the one created). A JSON body of the wrong shape is a `ScimValidationError` instead.
  *
  * @example
  * ```ts

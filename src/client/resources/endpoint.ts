@@ -3,6 +3,7 @@
  * lookups with their fallbacks, and listings. `UsersResource` and `GroupsResource` are thin,
  * typed faces over it.
  */
+import { joinUrl } from '../../internal/url';
 import { findKey, parseAttributePath } from '../../scim/attributes';
 import type { FilterNode } from '../../scim/filter/ast';
 import {
@@ -24,6 +25,7 @@ import { SCHEMAS } from '../../scim/schemas';
 import type { CallOptions, ClientContext } from '../context';
 import { isScimConflictError } from '../errors/ScimConflictError';
 import { isScimHttpError, type ScimHttpError } from '../errors/ScimHttpError';
+import { ScimResponseError } from '../errors/ScimResponseError';
 import type { CaseSensitivity } from '../fallbacks';
 import { type PageRequest, paginate } from '../pagination';
 
@@ -123,6 +125,7 @@ export class ResourceEndpoint<T extends Resource> {
         ? () => this.findBy(this.definition.uniqueAttribute, uniqueValue, { signal, fresh: true })
         : undefined;
     let data: unknown;
+    let status: number;
     try {
       const result = await this.context.executor.execute({
         method: 'POST',
@@ -132,6 +135,7 @@ export class ResourceEndpoint<T extends Resource> {
         ...(recoverCreate === undefined ? {} : { recoverCreate }),
       });
       data = result.data;
+      status = result.status;
     } catch (error) {
       if (isScimConflictError(error) && recoverCreate !== undefined) {
         const existing = await recoverCreate().catch(() => undefined);
@@ -140,6 +144,19 @@ export class ResourceEndpoint<T extends Resource> {
       throw error;
     }
     const created = this.parse(data);
+    const createdValue = readString(created, this.definition.uniqueAttribute);
+    if (
+      typeof uniqueValue === 'string' &&
+      (createdValue === undefined || !sameUniqueValue(createdValue, uniqueValue))
+    ) {
+      // Taking this answer would tie the new object to another account (a lying proxy, a wrong route).
+      throw this.mismatch(
+        'POST',
+        this.path,
+        status,
+        `the answer to a create of ${this.definition.uniqueAttribute} ${JSON.stringify(uniqueValue)} is a resource with ${this.definition.uniqueAttribute} ${createdValue === undefined ? 'missing' : JSON.stringify(createdValue)}`,
+      );
+    }
     this.context.cache.upsert(this.type, created);
     this.context.fallbacks.resourceCreated(this.type);
     return created;
@@ -147,26 +164,24 @@ export class ResourceEndpoint<T extends Resource> {
 
   /** Reads one resource by id (GET). */
   async get(id: string, call: CallOptions = {}): Promise<T> {
-    const result = await this.context.executor.execute({
-      method: 'GET',
-      path: this.itemPath(id),
-      signal: call.signal,
-    });
-    return this.parse(result.data);
+    const path = this.itemPath(id);
+    const result = await this.context.executor.execute({ method: 'GET', path, signal: call.signal });
+    return this.checkId(this.parse(result.data), id, 'GET', path, result.status);
   }
 
   /** Replaces one resource (PUT), with `If-Match` when `etag` is given. */
   async replace(id: string, resource: T, call: ReplaceOptions = {}): Promise<T> {
     const body = { ...this.bodyOf(resource, { dropId: false }), id };
+    const path = this.itemPath(id);
     const result = await this.context.executor.execute({
       method: 'PUT',
-      path: this.itemPath(id),
+      path,
       body,
       signal: call.signal,
       expectBody: 'optional',
       ...(call.etag === undefined ? {} : { headers: { 'If-Match': call.etag } }),
     });
-    const replaced = this.parse(result.data ?? body);
+    const replaced = this.checkId(this.parse(result.data ?? body), id, 'PUT', path, result.status);
     this.context.cache.upsert(this.type, replaced);
     return replaced;
   }
@@ -188,6 +203,7 @@ export class ResourceEndpoint<T extends Resource> {
     if (operations.length === 0) return undefined;
     if (await this.patchIsEmulated(call.signal)) return this.emulatePatch(id, operations, call.signal);
     let data: unknown;
+    let status = 200;
     try {
       const result = await this.context.executor.execute({
         method: 'PATCH',
@@ -197,6 +213,7 @@ export class ResourceEndpoint<T extends Resource> {
         expectBody: 'optional',
       });
       data = result.data;
+      status = result.status;
     } catch (error) {
       if (isScimHttpError(error) && (error.status === 405 || error.status === 501)) {
         this.context.fallbacks.emulatePatch(
@@ -211,7 +228,7 @@ export class ResourceEndpoint<T extends Resource> {
       this.context.cache.update(this.type, id, (cached) => applyPatch(cached, operations));
       return undefined;
     }
-    const patched = this.parse(data);
+    const patched = this.checkId(this.parse(data), id, 'PATCH', this.itemPath(id), status);
     this.context.cache.upsert(this.type, patched);
     return patched;
   }
@@ -231,8 +248,9 @@ export class ResourceEndpoint<T extends Resource> {
   async emulatePatch(id: string, operations: readonly PatchOperation[], signal?: AbortSignal): Promise<T> {
     let lastError: unknown;
     for (let attempt = 1; attempt <= MAX_EMULATION_ATTEMPTS; attempt += 1) {
-      const result = await this.context.executor.execute({ method: 'GET', path: this.itemPath(id), signal });
-      const current = this.parse(result.data);
+      const path = this.itemPath(id);
+      const result = await this.context.executor.execute({ method: 'GET', path, signal });
+      const current = this.checkId(this.parse(result.data), id, 'GET', path, result.status);
       const etag = await this.versionOf(current, result.headers.etag, signal);
       const next = applyPatch(current as Record<string, unknown>, operations) as T;
       // An attribute left empty is dropped by applyPatch; say "no members" explicitly to a PUT.
@@ -565,6 +583,29 @@ export class ResourceEndpoint<T extends Resource> {
     return candidates[0] as T;
   }
 
+  /** `resource` when its `id` is the one asked about; a `mismatch` error otherwise. */
+  private checkId(resource: T, id: string, method: string, path: string, status: number): T {
+    if (resource.id === id) return resource;
+    throw this.mismatch(
+      method,
+      path,
+      status,
+      `the answer about ${this.type} id ${JSON.stringify(id)} is a resource with id ${JSON.stringify(resource.id)}`,
+    );
+  }
+
+  /** The error for an answer that is about another resource than the request. */
+  private mismatch(method: string, path: string, status: number, detail: string): ScimResponseError {
+    const url = joinUrl(this.context.options.baseUrl, path, undefined);
+    return new ScimResponseError({
+      problem: 'mismatch',
+      status,
+      contentType: undefined,
+      request: this.context.executor.redactRequest(method, url, {}),
+      detail,
+    });
+  }
+
   /** A copy of a resource to send: `schemas` filled in when missing, `meta` (read-only) left out. */
   private bodyOf(resource: T, options: { dropId: boolean }): Record<string, unknown> {
     if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
@@ -604,6 +645,11 @@ function readString(resource: Record<string, unknown>, attribute: string): strin
     if (key.toLowerCase() === lower && typeof value === 'string') return value;
   }
   return undefined;
+}
+
+/** userNames and displayNames compare case-insensitively (RFC 7643 `caseExact: false`), ignoring outer spaces. */
+function sameUniqueValue(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function swapCase(text: string): string {

@@ -3,7 +3,7 @@ import type { ScimValidationIssue } from '../errors/ScimValidationError';
 import { isScimValidationError, ScimValidationError } from '../errors/ScimValidationError';
 import { SCHEMAS } from '../schemas';
 import { messageSchemas } from './message-schemas';
-import { isRecord, parseDocument, prefixIssues } from './parse-document';
+import { type ExtraCheck, isRecord, parseDocument, prefixIssues } from './parse-document';
 import type { ParseOptions } from './parse-options';
 import { resolveParseOptions } from './parse-options';
 
@@ -91,6 +91,7 @@ export function parseListResponse<T>(
     input,
     { strict: StrictEnvelope, lenient: LenientEnvelope },
     resolved,
+    [listShapeCheck],
   );
   const issues: ScimValidationIssue[] = [];
   const items: T[] = [];
@@ -106,6 +107,31 @@ export function parseListResponse<T>(
   const result: ListResponse<T> = { ...envelope, schemas: schemasOf(envelope), Resources: items };
   return result;
 }
+
+/**
+ * A document with none of a ListResponse's own attributes (no `Resources`, `totalResults` or
+ * cursor, no ListResponse URN) is not one, in both modes: a single resource or an error document
+ * in place of a list must not be read as an empty list, which a caller would take for "the service
+ * holds nothing".
+ */
+const listShapeCheck: ExtraCheck = (normalized) => {
+  if (!isRecord(normalized)) return [];
+  const schemas = Array.isArray(normalized.schemas) ? normalized.schemas : [];
+  const listLike =
+    normalized.Resources !== undefined ||
+    normalized.totalResults !== undefined ||
+    normalized.nextCursor !== undefined ||
+    schemas.includes(SCHEMAS.ListResponse);
+  return listLike
+    ? []
+    : [
+        {
+          path: ['Resources'],
+          message: 'required (the document has none of the attributes of a ListResponse)',
+          code: 'invalid_type',
+        },
+      ];
+};
 
 function schemasOf(envelope: unknown): string[] {
   if (!isRecord(envelope) || !Array.isArray(envelope.schemas)) return [];
