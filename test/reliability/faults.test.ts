@@ -9,12 +9,22 @@
  * `RELIABILITY_SCALE=full` (scripts/reliability-full.sh) runs the issue's 10,000 users and 500
  * groups; the CI size keeps the file well under a minute.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isScimHttpError } from '../../src/client/errors/ScimHttpError';
+import { isScimNetworkError } from '../../src/client/errors/ScimNetworkError';
 import { ScimClient } from '../../src/client/ScimClient';
 import type { SourceUser } from '../../src/datastore/types';
+import { BREAKER_CONSECUTIVE_FAILURES } from '../../src/engine/circuit-breaker';
+import { isSyncAbortedError, type SyncAbortedError } from '../../src/engine/errors/SyncAbortedError';
+import type { EngineOptions } from '../../src/engine/options';
 import { ProvisioningEngine } from '../../src/engine/ProvisioningEngine';
 import type { SyncReport } from '../../src/engine/report';
+import { FileStateStore } from '../../src/engine/state/FileStateStore';
 import { MemoryStateStore } from '../../src/engine/state/MemoryStateStore';
+import type { ProvisioningState } from '../../src/engine/state/types';
 import type { ScimTestServerFaults } from '../../src/testing/faults';
 import { ScimTestServer } from '../../src/testing/ScimTestServer';
 import {
@@ -26,6 +36,7 @@ import {
 import { compareTarget, expectedTarget, summarise } from './support/faults/expected';
 import { countRetries } from './support/faults/retries';
 import { faultScale } from './support/faults/scale';
+import { TcpGate } from './support/faults/tcp-gate';
 
 const scale = faultScale();
 const SEED = 9;
@@ -198,3 +209,197 @@ function createRandom(seed: number): () => number {
     return state / 4_294_967_296;
   };
 }
+
+/** The rejection of `promise`, which must reject. */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+/** What a state file says was provisioned: target id by source id, users then groups. */
+function provisionedIn(state: ProvisioningState | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, entry] of state?.users ?? []) out[`user ${id}`] = `${entry.targetId} ${entry.status}`;
+  for (const [id, entry] of state?.groups ?? []) out[`group ${id}`] = entry.targetId;
+  return out;
+}
+
+/** A small company provisioned to a healthy target through a gate, with its state in a file. */
+async function provisionedCompany(serverOptions: Parameters<typeof ScimTestServer.start>[0] = {}) {
+  const server = await startServer(serverOptions);
+  const gate = await TcpGate.open(server.port);
+  closers.push(() => gate.close());
+  const folder = await mkdtemp(path.join(tmpdir(), 'rel-faults-'));
+  closers.push(() => rm(folder, { recursive: true, force: true }));
+  const statePath = path.join(folder, 'state.json');
+  const datastore = companyDatastore({ users: 120, groups: 8, largeGroupMembers: 60 }, SEED);
+  const departed: SourceUser[] = [];
+  const clients = new Map<ProvisioningEngine, ScimClient>();
+  const engineWith = (client: ScimClient, extra: Partial<EngineOptions> = {}) => {
+    const state = new FileStateStore(statePath);
+    const engine = new ProvisioningEngine({
+      datastore,
+      client,
+      state,
+      mapping: { users: COMPANY_USER_MAPPING },
+      users: { removeAction: 'disable' },
+      ...extra,
+    });
+    closers.push(() => engine.close());
+    clients.set(engine, client);
+    return engine;
+  };
+  const clientOf = (engine: ProvisioningEngine) => clients.get(engine) as ScimClient;
+  // The engine that provisioned, still running: it knows the target (discovery done).
+  const first = engineWith(
+    clientFor(gate.rewrite(server.baseUrl), {
+      ...clientAuth(serverOptions),
+      retry: { limit: 2, baseDelay: 5, backoffLimit: 20 },
+    }),
+  );
+  await first.sync();
+  expect(summarise(compareTarget(server.snapshot(), await expectedTarget(datastore)))).toEqual({});
+  /** Source changes the next cycle has to carry: updates, removals, newcomers, membership moves. */
+  const change = async () => {
+    for (const index of [3, 4, 5]) {
+      datastore.updateUser(companyUser(index).id, { attributes: { title: 'Changed during the outage' } });
+    }
+    for (const index of [10, 11]) {
+      const user = await datastore.user(companyUser(index).id);
+      if (user !== undefined) departed.push(user);
+      datastore.removeUser(companyUser(index).id);
+    }
+    datastore.addUser(companyUser(500));
+    datastore.addMembers(companyGroupId(4), [companyUser(500).id]);
+  };
+  const readState = () => new FileStateStore(statePath).load();
+  const expected = () => expectedTarget(datastore, departed);
+  return { server, gate, datastore, first, engineWith, clientOf, change, readState, expected };
+}
+
+function clientAuth(serverOptions: Parameters<typeof ScimTestServer.start>[0] = {}) {
+  const auth = serverOptions?.auth;
+  return auth?.type === 'bearer' ? { auth: { type: 'bearer' as const, token: auth.token } } : {};
+}
+
+describe('the target down for a whole cycle, then back', () => {
+  it.each(['the engine that provisioned', 'a new engine on the same state file'])(
+    'port closed, %s: one SyncAbortedError (connection), nothing removed, state intact, the next cycle converges',
+    async (which) => {
+      const company = await provisionedCompany();
+      await company.change();
+      const before = provisionedIn(await company.readState());
+      const held = company.server.snapshot();
+      await company.gate.shut();
+
+      let engine = company.first;
+      if (which !== 'the engine that provisioned') {
+        await company.first.close();
+        engine = company.engineWith(
+          clientFor(company.gate.rewrite(company.server.baseUrl), {
+            retry: { limit: 2, baseDelay: 5, backoffLimit: 20 },
+          }),
+        );
+      }
+      const tally = countRetries(company.clientOf(engine));
+      const error = await rejectionOf(engine.sync());
+      expect(isSyncAbortedError(error)).toBe(true);
+      const aborted = error as SyncAbortedError;
+      expect(aborted.reason).toBe('connection');
+      expect(aborted.message).toMatch(/refuses connections or cannot be reached/);
+      expect(isScimNetworkError(aborted.cause)).toBe(true);
+      expect((aborted.cause as { code?: string }).code).toBe('ECONNREFUSED');
+      // It stops after a handful of attempts instead of trying every operation.
+      expect(tally.retries).toBeLessThanOrEqual(2 * (BREAKER_CONSECUTIVE_FAILURES + 8));
+      // Nothing reached the target, and the state still holds everything provisioned.
+      expect(company.server.snapshot()).toEqual(held);
+      expect(provisionedIn(await company.readState())).toEqual(before);
+      await engine.close();
+
+      await company.gate.reopen();
+      const recovery = company.engineWith(clientFor(company.gate.rewrite(company.server.baseUrl)));
+      const report = await recovery.sync();
+      expect(report.failures).toEqual([]);
+      expect(summarise(compareTarget(company.server.snapshot(), await company.expected()))).toEqual({});
+      printFigures('targetDown', { which, retries: tally.retries, recovery: report.users });
+    },
+  );
+
+  it('every request answered 503: one SyncAbortedError (unavailable), nothing removed, the next cycle converges', async () => {
+    const company = await provisionedCompany();
+    await company.change();
+    const before = provisionedIn(await company.readState());
+    const held = company.server.snapshot();
+    company.server.setFaults({ seed: SEED, status503: { rate: 1 } });
+    const engine = company.first;
+    const error = await rejectionOf(engine.sync());
+    expect(isSyncAbortedError(error)).toBe(true);
+    expect((error as SyncAbortedError).reason).toBe('unavailable');
+    expect(isScimHttpError((error as SyncAbortedError).cause)).toBe(true);
+    expect(company.server.snapshot()).toEqual(held);
+    expect(provisionedIn(await company.readState())).toEqual(before);
+    const requestsWhileDown = company.server.stats().byStatus['503'] ?? 0;
+    await engine.close();
+
+    company.server.setFaults(undefined);
+    const recovery = company.engineWith(clientFor(company.gate.rewrite(company.server.baseUrl)));
+    const report = await recovery.sync();
+    expect(report.failures).toEqual([]);
+    expect(summarise(compareTarget(company.server.snapshot(), await company.expected()))).toEqual({});
+    printFigures('target503', { requestsWhileDown });
+  });
+});
+
+describe('credentials revoked mid-cycle', () => {
+  it('stops early with exactly one SyncAbortedError (authentication), a bounded number of 401s, then converges', async () => {
+    const token = 'rel-faults-token-0001';
+    const company = await provisionedCompany({ auth: { type: 'bearer', token } });
+    // Enough work for the revocation to land mid-apply: every user gets a new title.
+    for (let index = 0; index < 120; index += 1) {
+      company.datastore.updateUser(companyUser(index).id, { attributes: { title: `Retitled ${index}` } });
+    }
+    const client = clientFor(company.gate.rewrite(company.server.baseUrl), {
+      auth: { type: 'bearer', token },
+    });
+    let requests = 0;
+    const revokeAfter = 30;
+    client.on('request', () => {
+      requests += 1;
+      if (requests === revokeAfter) company.server.setAuth({ type: 'bearer', token: 'rotated-elsewhere' });
+    });
+    company.server.resetStats();
+    const engine = company.engineWith(client);
+    const cycleEnds: unknown[] = [];
+    engine.on('cycleEnd', (report) => cycleEnds.push(report));
+    const error = await rejectionOf(engine.sync());
+    expect(isSyncAbortedError(error)).toBe(true);
+    const aborted = error as SyncAbortedError;
+    expect(aborted.reason).toBe('authentication');
+    expect(isScimHttpError(aborted.cause) && aborted.cause.status).toBe(401);
+    expect(aborted.message).not.toContain(token);
+    expect(cycleEnds).toHaveLength(1);
+    const unauthorized = company.server.stats().byStatus['401'] ?? 0;
+    // The breaker opens after 5 in a row; what was in flight (concurrency 8) finishes.
+    expect(unauthorized).toBeGreaterThan(0);
+    expect(unauthorized).toBeLessThanOrEqual(BREAKER_CONSECUTIVE_FAILURES + 8);
+    const failed = aborted.report?.failures ?? [];
+    expect(failed.every((failure) => isScimHttpError(failure.error) && failure.error.status === 401)).toBe(
+      true,
+    );
+    expect(aborted.report?.notAttempted).toBeGreaterThan(0);
+    await engine.close();
+
+    company.server.setAuth({ type: 'bearer', token });
+    const recovery = company.engineWith(
+      clientFor(company.gate.rewrite(company.server.baseUrl), { auth: { type: 'bearer', token } }),
+    );
+    const report = await recovery.sync();
+    expect(report.failures).toEqual([]);
+    expect(summarise(compareTarget(company.server.snapshot(), await company.expected()))).toEqual({});
+    printFigures('authRevoked', { revokedAfterRequests: revokeAfter, unauthorized, failed: failed.length });
+  });
+});
