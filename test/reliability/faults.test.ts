@@ -354,6 +354,40 @@ describe('the target down for a whole cycle, then back', () => {
   });
 });
 
+describe('the target going down in the middle of a cycle', () => {
+  it('connections cut mid-apply: one SyncAbortedError, no duplicate, no wrong removal, the next cycle converges', async () => {
+    const company = await provisionedCompany();
+    await company.change();
+    // Enough writes in flight when the port closes: every user retitled, 40 newcomers.
+    for (let index = 0; index < 120; index += 1) {
+      const id = companyUser(index).id;
+      if ((await company.datastore.user(id)) === undefined) continue;
+      company.datastore.updateUser(id, { attributes: { title: `Moved ${index}` } });
+    }
+    for (let index = 600; index < 640; index += 1) company.datastore.addUser(companyUser(index));
+    const client = company.clientOf(company.first);
+    let requests = 0;
+    const cutAfter = 60;
+    client.on('request', () => {
+      requests += 1;
+      if (requests === cutAfter) void company.gate.shut();
+    });
+    const error = await rejectionOf(company.first.sync());
+    expect(isSyncAbortedError(error)).toBe(true);
+    expect(['connection', 'timeout']).toContain((error as SyncAbortedError).reason);
+    const partial = compareTarget(company.server.snapshot(), await company.expected());
+    expect(partial.duplicateUsers).toEqual([]);
+    expect(partial.wronglyRemoved).toEqual([]);
+    expect(partial.unexpectedUsers).toEqual([]);
+
+    await company.gate.reopen();
+    const report = await company.first.sync();
+    expect(report.failures).toEqual([]);
+    expect(summarise(compareTarget(company.server.snapshot(), await company.expected()))).toEqual({});
+    printFigures('targetDiesMidCycle', { cutAfterRequests: cutAfter, recovery: report.users });
+  });
+});
+
 describe('credentials revoked mid-cycle', () => {
   it('stops early with exactly one SyncAbortedError (authentication), a bounded number of 401s, then converges', async () => {
     const token = 'rel-faults-token-0001';
