@@ -437,3 +437,45 @@ describe('credentials revoked mid-cycle', () => {
     printFigures('authRevoked', { revokedAfterRequests: revokeAfter, unauthorized, failed: failed.length });
   });
 });
+
+describe('a group create slower than the timeout, on a target that allows repeated group names', () => {
+  it('the late create leaves a twin: the next full cycle reports it (duplicateInTarget) and deletes nothing', async () => {
+    const server = await startServer({
+      uniqueGroupDisplayName: false,
+      // The first group POST is handled after three client timeouts: the client gives up, looks the
+      // group up (not there yet), creates it again, and then the first POST lands as well.
+      faults: {
+        seed: SEED,
+        slow: { rate: 1, limit: 1, delayMs: scale.timeoutMs * 3, methods: ['POST'], paths: ['/Groups'] },
+      },
+    });
+    const client = clientFor(server.baseUrl);
+    const datastore = companyDatastore({ users: 6, groups: 1, largeGroupMembers: 4 }, SEED);
+    const engine = new ProvisioningEngine({
+      datastore,
+      client,
+      state: new MemoryStateStore(),
+      mapping: { users: COMPANY_USER_MAPPING },
+    });
+    const first = await engine.sync();
+    expect(first.failures).toEqual([]);
+    // Wait (bounded) for the late POST to be carried out.
+    for (let poll = 0; poll < 100 && server.counts().groups < 2; poll += 1) await sleep(scale.timeoutMs / 10);
+    expect(server.counts().groups).toBe(2);
+    // In creation order: the group the retry created (linked), then the late one.
+    const [, twin] = server.snapshot().groups;
+    const warnings: string[] = [];
+    engine.on('warning', (warning) => warnings.push(warning.code));
+    const second = await engine.sync({ full: true });
+    const reported = second.warnings.filter((warning) => warning.code === 'duplicateInTarget');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.message).toContain(String(twin?.id));
+    expect(warnings).toContain('duplicateInTarget');
+    expect(second.groups.deleted).toBe(0);
+    expect(server.counts().groups).toBe(2);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
