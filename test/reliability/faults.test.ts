@@ -479,3 +479,60 @@ describe('a group create slower than the timeout, on a target that allows repeat
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+describe('churn through heavier faults (30 % 429, 10 % 503, 5 % 500, 5 % resets, 10 % lost, 3 % slow)', () => {
+  it.each(['disable', 'delete'] as const)(
+    'removeAction %s: eight cycles of changes, full and incremental; failed cycles leave no duplicate or wrong removal; one clean cycle converges',
+    async (removeAction) => {
+      const server = await startServer();
+      const client = clientFor(server.baseUrl, { retry: { limit: 2, baseDelay: 5, backoffLimit: 50 } });
+      const datastore = companyDatastore({ users: 300, groups: 20, largeGroupMembers: 150 }, SEED);
+      const engine = new ProvisioningEngine({
+        datastore,
+        client,
+        state: new MemoryStateStore(),
+        mapping: { users: COMPANY_USER_MAPPING },
+        users: { removeAction },
+        pageSize: 50,
+      });
+      await engine.sync();
+      server.setFaults({
+        seed: SEED,
+        status429: { rate: 0.3, retryAfterSeconds: 0 },
+        status503: { rate: 0.1 },
+        status500: { rate: 0.05 },
+        connectionReset: { rate: 0.05 },
+        lostResponse: { rate: 0.1 },
+        slow: { rate: 0.03, delayMs: scale.timeoutMs * 2 },
+      });
+      const departed: SourceUser[] = [];
+      const kept = () => (removeAction === 'disable' ? departed : []);
+      let failedCycles = 0;
+      for (let round = 0; round < 8; round += 1) {
+        const leaving = companyUser(10 + round).id;
+        const user = await datastore.user(leaving);
+        if (user !== undefined) departed.push(user);
+        datastore.removeUser(leaving);
+        datastore.updateUser(companyUser(100 + round).id, { attributes: { title: `Round ${round}` } });
+        datastore.addMembers(companyGroupId(5), [companyUser(200 + round).id]);
+        // A listing page that still fails after the retries fails the whole cycle (a typed error):
+        // a partial listing is never taken for the target's content.
+        await engine.sync({ full: round % 2 === 0 }).catch((error: unknown) => {
+          expect(isScimHttpError(error) || isSyncAbortedError(error) || isScimNetworkError(error)).toBe(true);
+          failedCycles += 1;
+        });
+        const now = compareTarget(server.snapshot(), await expectedTarget(datastore, kept()));
+        expect(now.duplicateUsers).toEqual([]);
+        expect(now.duplicateGroups).toEqual([]);
+        expect(now.wronglyRemoved).toEqual([]);
+      }
+      server.setFaults(undefined);
+      const report = await engine.sync();
+      expect(report.failures).toEqual([]);
+      expect(summarise(compareTarget(server.snapshot(), await expectedTarget(datastore, kept())))).toEqual(
+        {},
+      );
+      printFigures(`churn-${removeAction}`, { failedCycles, faults: server.stats().faults });
+    },
+  );
+});
