@@ -24,7 +24,7 @@ import { SearchTrap } from './support/faults/search-trap';
 import { SlapdOutage } from './support/faults/slapd-outage';
 
 const FULL = process.env.RELIABILITY_SCALE === 'full';
-const COMPANY = { users: FULL ? 10_000 : 3000, hostile: false, disabledEvery: 0, departments: 6 } as const;
+const COMPANY = { users: FULL ? 10_000 : 2000, hostile: false, disabledEvery: 0, departments: 6 } as const;
 /** The deployment's deletion threshold: a count well under what the incidents would remove. */
 const THRESHOLD = 100;
 
