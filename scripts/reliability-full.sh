@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RELIABILITY_SCALE=full
 if [ "$#" -eq 0 ]; then set -- test/reliability; fi
-exec npx vitest run --reporter=verbose "$@"
+exec npx vitest run --reporter=verbose --testTimeout=1800000 "$@"

@@ -27,6 +27,8 @@ const FULL = process.env.RELIABILITY_SCALE === 'full';
 const COMPANY = { users: FULL ? 10_000 : 2000, hostile: false, disabledEvery: 0, departments: 6 } as const;
 /** The deployment's deletion threshold: a count well under what the incidents would remove. */
 const THRESHOLD = 100;
+/** vitest timeout of one test: a full cycle over 10,000 entries takes minutes on a shared machine. */
+const TEST_TIMEOUT = FULL ? 900_000 : 60_000;
 
 let slapd: SlapdHandle;
 let outage: SlapdOutage;
@@ -147,79 +149,96 @@ describe('a search that finds nobody', () => {
       }
       await expectConverges();
     },
+    TEST_TIMEOUT,
   );
 });
 
 describe('a base DN that does not exist', () => {
-  it('fails the cycle with a typed error before anything is written; the next good cycle converges', async () => {
-    for (const full of [false, true]) {
-      const error = await failingCycle(datastore({ users: { baseDn: 'ou=gone,dc=example,dc=com' } }), {
-        full,
-      });
-      expect(isLdapDatastoreError(error), `${error.name}: ${error.message}`).toBe(true);
-      expect(error.message).toMatch(/ou=gone/i);
-      expect(pictureOf(server)).toEqual(expected);
-    }
-    await expectConverges();
-  });
+  it(
+    'fails the cycle with a typed error before anything is written; the next good cycle converges',
+    async () => {
+      for (const full of [false, true]) {
+        const error = await failingCycle(datastore({ users: { baseDn: 'ou=gone,dc=example,dc=com' } }), {
+          full,
+        });
+        expect(isLdapDatastoreError(error), `${error.name}: ${error.message}`).toBe(true);
+        expect(error.message).toMatch(/ou=gone/i);
+        expect(pictureOf(server)).toEqual(expected);
+      }
+      await expectConverges();
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 describe('a scope that suddenly excludes most users', () => {
-  it('holds every removal past the threshold (threshold), memberships kept, the next good cycle converges', async () => {
-    // uid=user000* keeps user00000 to user00099: everyone else leaves the scope.
-    const narrowed = datastore({
-      users: { baseDn: `ou=people,dc=example,dc=com`, filter: '(uid=user000*)' },
-    });
-    for (const full of [false, true]) {
-      const { report, held } = await cycle(narrowed, { full });
-      expect(report.held?.because).toBe('threshold');
-      expect(report.held?.count).toBe(COMPANY.users - 100);
-      expect(report.held?.limit).toBe(THRESHOLD);
-      expect(held).toHaveLength(1);
-      expect(report.users.disabled + report.users.deleted + report.groups.deleted).toBe(0);
-      expect(report.groups.membersRemoved).toBe(0);
-      expect(pictureOf(server)).toEqual(expected);
-    }
-    await expectConverges();
-  });
+  it(
+    'holds every removal past the threshold (threshold), memberships kept, the next good cycle converges',
+    async () => {
+      // uid=user000* keeps user00000 to user00099: everyone else leaves the scope.
+      const narrowed = datastore({
+        users: { baseDn: `ou=people,dc=example,dc=com`, filter: '(uid=user000*)' },
+      });
+      for (const full of [false, true]) {
+        const { report, held } = await cycle(narrowed, { full });
+        expect(report.held?.because).toBe('threshold');
+        expect(report.held?.count).toBe(COMPANY.users - 100);
+        expect(report.held?.limit).toBe(THRESHOLD);
+        expect(held).toHaveLength(1);
+        expect(report.users.disabled + report.users.deleted + report.groups.deleted).toBe(0);
+        expect(report.groups.membersRemoved).toBe(0);
+        expect(pictureOf(server)).toEqual(expected);
+      }
+      await expectConverges();
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 describe('a bind that starts failing', () => {
-  it('a wrong password in the configuration: LdapAuthenticationError, nothing written, the password never shown', async () => {
-    const wrong = 'not-the-reader-password-0001';
-    const error = await failingCycle(datastore({ bindPassword: wrong }));
-    expect(error.name).toBe('LdapAuthenticationError');
-    expect(error.message).not.toContain(wrong);
-    expect(error.message).not.toContain(slapd.readerPassword);
-    expect(pictureOf(server)).toEqual(expected);
-    await expectConverges();
-  });
-
-  it('the password changed in the directory between cycles: LdapAuthenticationError, then converges once fixed', async () => {
-    const rotated = `rotated-${slapd.readerPassword}`;
-    const source = datastore();
-    await cycle(source);
-    await slapd.modify(
-      `${ldifLine('dn', slapd.readerDn)}\nchangetype: modify\nreplace: userPassword\n${ldifLine('userPassword', rotated)}\n-\n\n`,
-    );
-    try {
-      // The open connection stays bound; the next connection (a new run, a dropped link) binds again.
-      await source.close();
-      const error = await failingCycle(source);
+  it(
+    'a wrong password in the configuration: LdapAuthenticationError, nothing written, the password never shown',
+    async () => {
+      const wrong = 'not-the-reader-password-0001';
+      const error = await failingCycle(datastore({ bindPassword: wrong }));
       expect(error.name).toBe('LdapAuthenticationError');
+      expect(error.message).not.toContain(wrong);
       expect(error.message).not.toContain(slapd.readerPassword);
-      expect(error.message).not.toContain(rotated);
       expect(pictureOf(server)).toEqual(expected);
-      const { report } = await cycle(datastore({ bindPassword: rotated }));
-      expect(report.failures).toEqual([]);
-      expect(pictureOf(server)).toEqual(expected);
-    } finally {
+      await expectConverges();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'the password changed in the directory between cycles: LdapAuthenticationError, then converges once fixed',
+    async () => {
+      const rotated = `rotated-${slapd.readerPassword}`;
+      const source = datastore();
+      await cycle(source);
       await slapd.modify(
-        `${ldifLine('dn', slapd.readerDn)}\nchangetype: modify\nreplace: userPassword\n${ldifLine('userPassword', slapd.readerPassword)}\n-\n\n`,
+        `${ldifLine('dn', slapd.readerDn)}\nchangetype: modify\nreplace: userPassword\n${ldifLine('userPassword', rotated)}\n-\n\n`,
       );
-    }
-    await expectConverges();
-  });
+      try {
+        // The open connection stays bound; the next connection (a new run, a dropped link) binds again.
+        await source.close();
+        const error = await failingCycle(source);
+        expect(error.name).toBe('LdapAuthenticationError');
+        expect(error.message).not.toContain(slapd.readerPassword);
+        expect(error.message).not.toContain(rotated);
+        expect(pictureOf(server)).toEqual(expected);
+        const { report } = await cycle(datastore({ bindPassword: rotated }));
+        expect(report.failures).toEqual([]);
+        expect(pictureOf(server)).toEqual(expected);
+      } finally {
+        await slapd.modify(
+          `${ldifLine('dn', slapd.readerDn)}\nchangetype: modify\nreplace: userPassword\n${ldifLine('userPassword', slapd.readerPassword)}\n-\n\n`,
+        );
+      }
+      await expectConverges();
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 describe('slapd killed in the middle of a paged search', () => {
@@ -251,5 +270,6 @@ describe('slapd killed in the middle of a paged search', () => {
       expect(report.users.created).toBe(1);
       printFigures('slapdKilled', { full, searchesInFailedCycle, recovery: report.users });
     },
+    TEST_TIMEOUT,
   );
 });
