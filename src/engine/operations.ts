@@ -293,7 +293,10 @@ export interface EngineWarning {
    * - `pendingCreateAbandoned`: an interrupted create of an object that is no longer in scope;
    * - `nullRejected`: the target refuses `null` in a PUT; attributes are cleared by omission;
    * - `attributeNotRetained`: the target answered a user POST or PUT without mapped attributes it
-   *   was sent (it drops them silently); they are left out of drift comparison from then on.
+   *   was sent (it drops them silently); they are left out of drift comparison from then on;
+   * - `duplicateInTarget`: a full cycle's listing shows other groups with a provisioned group's
+   *   displayName, linked to no source group (e.g. a create the target carried out after the client
+   *   gave up on it and created the group again); they are reported, never deleted.
    */
   readonly code:
     | 'groupCreateRefused'
@@ -301,7 +304,8 @@ export interface EngineWarning {
     | 'missingInTarget'
     | 'pendingCreateAbandoned'
     | 'nullRejected'
-    | 'attributeNotRetained';
+    | 'attributeNotRetained'
+    | 'duplicateInTarget';
   readonly message: string;
   readonly kind?: 'user' | 'group';
   readonly sourceId?: string;

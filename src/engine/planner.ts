@@ -580,6 +580,7 @@ export function planGroups(input: GroupPlanInput): GroupPlan {
     const listed = stored === undefined ? undefined : listing?.byId.get(stored.targetId);
     const missing = stored !== undefined && listing?.complete === true && listed === undefined;
     if (stored !== undefined && !missing) {
+      if (listing !== undefined) warnTwins(plan, listing, claimed, group.id, stored.targetId, displayName);
       decided.push({
         group,
         mapped,
@@ -927,5 +928,33 @@ function abandonPendingCreate(
     kind,
     sourceId,
     message: `An interrupted create of ${kind} ${sourceId} is abandoned: the ${kind} is no longer in scope`,
+  });
+}
+
+/**
+ * Warns about target groups that carry a provisioned group's displayName under another id and belong
+ * to no other provisioned group: twins a target that allows repeated group names can end up with
+ * when a create's answer was lost after the client gave up (a create slower than the timeout that
+ * the target still carried out after the retry). They are reported, never deleted: the engine
+ * cannot tell its own late create from a group someone else made.
+ */
+function warnTwins(
+  plan: GroupPlan,
+  listing: TargetIndex<TargetGroup>,
+  claimed: ReadonlyMap<string, string>,
+  sourceId: string,
+  targetId: string,
+  displayName: string,
+): void {
+  const twins = (listing.byKey.get(groupKey(displayName)) ?? []).filter(
+    (candidate) =>
+      typeof candidate.id === 'string' && candidate.id !== targetId && !claimed.has(candidate.id),
+  );
+  if (twins.length === 0) return;
+  plan.warnings.push({
+    code: 'duplicateInTarget',
+    kind: 'group',
+    sourceId,
+    message: `Group ${sourceId} (${displayName}) has ${twins.length} other group(s) with its displayName in the target (${twins.map((twin) => twin.id).join(', ')}); they are left alone: delete them in the target if they are duplicates`,
   });
 }
