@@ -17,12 +17,14 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli';
 import { decodeJournalHeader, encodeJournalHeader } from '../../src/engine/state/codec';
 import { FileStateStore } from '../../src/engine/state/FileStateStore';
 import { isStateStoreError, type StateStoreError } from '../../src/engine/state/StateStoreError';
 import type { ProvisioningState } from '../../src/engine/state/types';
 import { ScimTestServer } from '../../src/testing/ScimTestServer';
 import type { ScimTestServerStats } from '../../src/testing/stats';
+import { captureIo, writeConfig } from '../cli/helpers';
 import { bundleChild, runChild, runningChildren } from './support/crash/child-process';
 import {
   canonicalState,
@@ -545,6 +547,44 @@ describe('a state file damaged by a crash', () => {
       mayRefuse: true,
       mayRead: [],
     });
+  });
+
+  it('the command line refuses a damaged state file: exit code 2, the file named, nothing sent or written', async () => {
+    const folder = freshFolder('cli');
+    const snapshot = source.snapshot as Buffer;
+    const path = await writeStateFiles(folder, {
+      ...source,
+      snapshot: flipByte(snapshot, snapshot.length >> 1, 1),
+    });
+    const config = await writeConfig(folder, 'provisioner.json', {
+      target: { type: 'scim', url: server.baseUrl, auth: { type: 'bearer', token: { env: 'SCIM_TOKEN' } } },
+      source: {
+        directory: 'ldapv3',
+        // Never reached: the state is read first.
+        urls: 'ldap://127.0.0.1:9',
+        bindDn: 'cn=reader,dc=example,dc=com',
+        bindPassword: { env: 'LDAP_PASSWORD' },
+        users: { baseDn: 'ou=people,dc=example,dc=com' },
+      },
+      state: { file: path },
+    });
+    const before = await folderContent(folder);
+    server.resetStats();
+    for (const json of [false, true]) {
+      const io = captureIo({
+        env: { SCIM_TOKEN: 'crash-token', LDAP_PASSWORD: 'crash-password' },
+        cwd: folder,
+      });
+      const code = await runCli(['sync', '--config', config, ...(json ? ['--json'] : [])], io);
+      expect(code, io.allText()).toBe(2);
+      expect(io.stderrText()).toContain('The state file cannot be used.');
+      expect(io.stderrText()).toContain(path);
+      expect(io.stderrText()).toContain('left untouched');
+      if (json) expect(JSON.parse(io.stdoutText())).toMatchObject({ ok: false, exitCode: 2 });
+      expect(io.allText()).not.toMatch(/crash-token|crash-password/);
+    }
+    expect(server.stats().totalRequests).toBe(0);
+    expect(await folderContent(folder)).toEqual(before);
   });
 
   it('temporary files left by a save cut short are ignored', async () => {
