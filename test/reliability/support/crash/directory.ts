@@ -101,6 +101,11 @@ function seedCompany(datastore: InMemoryDatastore, seed: number, scale: Director
     datastore.addGroup({ ...group, name: `Team ${index}` });
     groups.push(group);
   }
+  // A group of the disabled people only, which the changes never touch: the people re-enabled
+  // later must join it in the target then, though the directory reports no change to it.
+  const dormant = { id: 'dormant', memberIds: users.filter((user) => user.disabled).map((user) => user.id) };
+  datastore.addGroup({ ...dormant, name: 'Dormant accounts' });
+  groups.push(dormant);
   return { users, groups };
 }
 
