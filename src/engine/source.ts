@@ -72,6 +72,7 @@ export async function readSource(
         nextWatermark,
       };
     }
+    await addGroupsOfReportedUsers(datastore, users, groups, options.groupAttributes);
     const pendingGone = [...state.pending.users.keys()].filter((id) => removed.users.includes(id));
     return {
       full: false,
@@ -95,6 +96,28 @@ export async function readSource(
     ...removalsByComparison(state, users, groups),
     nextWatermark: undefined,
   };
+}
+
+/**
+ * Adds to an incremental read the groups that hold a user it reports: a user provisioned for the
+ * first time (enabled after being disabled, or back in scope) may have been a member all along,
+ * and the directory then reports no change to the group, so its membership would never be
+ * written. Every reported user counts, not only those the state lacks: a cycle killed after
+ * such a user's create was recorded and before its memberships were written is read again from
+ * the same watermark, and the user is in the state by then. Reads the groups only when a user
+ * was reported; groups whose members are already right cost no request to the target.
+ */
+async function addGroupsOfReportedUsers(
+  datastore: DatastoreAdapter,
+  users: ReadonlyMap<string, SourceUser>,
+  groups: Map<string, SourceGroup>,
+  groupAttributes: readonly string[],
+): Promise<void> {
+  const reported = new Set(users.keys());
+  if (reported.size === 0) return;
+  for await (const group of datastore.groups({ attributes: groupAttributes })) {
+    if (!groups.has(group.id) && group.memberIds.some((id) => reported.has(id))) groups.set(group.id, group);
+  }
 }
 
 /** Reads one user for `provisionOne`: through `user()` when the adapter has it, else by a scan. */

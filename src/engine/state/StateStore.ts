@@ -44,6 +44,11 @@ import type { ProvisioningState } from './types';
  *   journal or the new one; a journal older than the snapshot it belongs with is recognised by
  *   its generation number and not replayed twice.
  *
+ * - a file changed after it was written (a disk error, a hand edit): the snapshot carries a
+ *   checksum and so does each journal line (see `FileStateStore`), so a changed byte is refused
+ *   as `corrupt` rather than read as another source id or target id (an entry under a wrong
+ *   source id would make a user still in the directory look departed, and be removed).
+ *
  * Implementations must keep these guarantees: `record` resolves only when the changes survive a
  * crash of the process (and, for a file store, of the machine), calls are serialised in call
  * order, and a file that is not a valid state of this package is refused with a

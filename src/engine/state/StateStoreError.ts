@@ -4,7 +4,8 @@ import { registerScimErrorName, ScimError } from '../../scim/errors/ScimError';
  * Why a state store refused to work:
  *
  * - `corrupt`: the state file or its journal is not valid (bad JSON, truncated, an entry of the
- *   wrong shape, a damaged journal line that is not the last one). The file is left untouched.
+ *   wrong shape, a checksum that does not match, a damaged journal line that is not the last
+ *   one). The file is left untouched.
  * - `foreign`: the file is valid JSON but not a state file of this package (no format marker).
  *   The file is left untouched.
  * - `unsupportedVersion`: a state file of this package in a layout version this copy does not

@@ -13,14 +13,25 @@
  * ["<sourceId>","<targetId>","<displayName>","<hash>",["<member targetId>",…],<createdAt>,<updatedAt>],
  * …],
  * "pendingUsers":[["<sourceId>","<userName>",<startedAt>],…],
- * "pendingGroups":[["<sourceId>","<displayName>",<startedAt>],…]}
+ * "pendingGroups":[["<sourceId>","<displayName>",<startedAt>],…],
+ * "checksum":"sha256:<hex>"}
  * ```
  *
  * Entries are arrays rather than objects: the names would otherwise be repeated a million times
  * (about 60 bytes per user). Journal: a header line
- * `{"format":"aquera-provisioner/journal","version":1,"generation":4}` then one change per line,
- * each a JSON array whose first element is the change type (see {@link encodeChange}).
+ * `{"format":"aquera-provisioner/journal","version":1,"generation":4} <checksum>` then one change
+ * per line, each a JSON array whose first element is the change type (see {@link encodeChange}),
+ * followed by a space and the line's checksum.
+ *
+ * Checksums: a byte changed in a file (a disk error, an editor, a copy cut short and patched up)
+ * mostly leaves valid JSON behind, and a source id or a target id changed by one character is a
+ * different object to the engine: a user still in the directory would look departed and be
+ * disabled. So the snapshot ends with the SHA-256 of everything before its `checksum` member,
+ * and each journal line ends with the FNV-1a hash of its JSON (32 bits: any one changed
+ * character changes it). Documents without them, as written before they were added, are read as
+ * they are.
  */
+import { createHash } from 'node:crypto';
 import type { StateChange } from './changes';
 import {
   type GroupState,
@@ -66,6 +77,19 @@ export function* encodeSnapshot(
   generation: number,
   savedAt: Date,
 ): Generator<string> {
+  const hash = createHash('sha256');
+  for (const chunk of encodeSnapshotBody(state, generation, savedAt)) {
+    hash.update(chunk, 'utf8');
+    yield chunk;
+  }
+  yield `${SNAPSHOT_CHECKSUM_MEMBER}sha256:${hash.digest('hex')}"}\n`;
+}
+
+/** What precedes the snapshot's checksum value: the checksum covers everything before it. */
+const SNAPSHOT_CHECKSUM_MEMBER = ',\n"checksum":"';
+
+/** The snapshot document up to its checksum member (not included). */
+function* encodeSnapshotBody(state: ProvisioningState, generation: number, savedAt: Date): Generator<string> {
   const header: Record<string, unknown> = {
     format: STATE_FORMAT,
     version: STATE_VERSION,
@@ -82,7 +106,7 @@ export function* encodeSnapshot(
   yield* encodeRows(state.pending.users, pendingRow);
   yield '],\n"pendingGroups":[';
   yield* encodeRows(state.pending.groups, pendingRow);
-  yield ']}\n';
+  yield ']';
 }
 
 function* encodeRows<T>(
@@ -160,7 +184,22 @@ export function decodeSnapshot(text: string): DecodedSnapshot {
     },
   };
   if (document.watermark !== undefined) state.watermark = document.watermark;
+  checkSnapshotChecksum(text, document.checksum);
   return { state, generation };
+}
+
+/**
+ * Checks the snapshot's checksum; a snapshot without one (written before checksums were added)
+ * passes.
+ */
+function checkSnapshotChecksum(text: string, checksum: unknown): void {
+  if (checksum === undefined) return;
+  const end = text.lastIndexOf(SNAPSHOT_CHECKSUM_MEMBER);
+  const expected =
+    end < 0 ? undefined : `sha256:${createHash('sha256').update(text.slice(0, end), 'utf8').digest('hex')}`;
+  if (typeof checksum !== 'string' || checksum !== expected) {
+    throw corrupt('does not match its checksum (it was changed or damaged after it was written)');
+  }
 }
 
 function decodeRows<T>(
@@ -222,7 +261,7 @@ function decodePending(row: unknown[], where: string): PendingCreate {
 
 /** The journal's first line. */
 export function encodeJournalHeader(generation: number): string {
-  return `${JSON.stringify({ format: JOURNAL_FORMAT, version: STATE_VERSION, generation })}\n`;
+  return withLineChecksum(JSON.stringify({ format: JOURNAL_FORMAT, version: STATE_VERSION, generation }));
 }
 
 /**
@@ -233,8 +272,9 @@ export function encodeJournalHeader(generation: number): string {
 export function decodeJournalHeader(line: string): number {
   let header: unknown;
   try {
-    header = JSON.parse(line);
+    header = JSON.parse(withoutLineChecksum(line, 'has a header line that'));
   } catch (cause) {
+    if (cause instanceof StateDecodeError) throw cause;
     throw new StateDecodeError('corrupt', 'has a header line that is not valid JSON', { cause });
   }
   if (!isRecord(header) || header.format !== JOURNAL_FORMAT) {
@@ -250,7 +290,39 @@ export function decodeJournalHeader(line: string): number {
 
 /** One change as one journal line (with its newline). */
 export function encodeChange(change: StateChange): string {
-  return `${JSON.stringify(changeRow(change))}\n`;
+  return withLineChecksum(JSON.stringify(changeRow(change)));
+}
+
+/** `json`, a space, its checksum (8 hex digits), and a newline. */
+function withLineChecksum(json: string): string {
+  return `${json} ${lineChecksum(json)}\n`;
+}
+
+/**
+ * The JSON of a journal line, its checksum checked. A line that ends like JSON (`]` or `}`) was
+ * written before checksums were added and is returned as it is.
+ *
+ * @throws StateDecodeError `corrupt` when the checksum is missing or does not match.
+ */
+function withoutLineChecksum(line: string, what?: string): string {
+  if (line.endsWith(']') || line.endsWith('}')) return line;
+  const space = line.lastIndexOf(' ');
+  const json = line.slice(0, space);
+  if (space < 0 || line.slice(space + 1) !== lineChecksum(json)) {
+    const mismatch = 'does not match its checksum (it was changed or damaged after it was written)';
+    throw corrupt(what === undefined ? mismatch : `${what} ${mismatch}`);
+  }
+  return json;
+}
+
+/** FNV-1a (32 bits) of the UTF-16 code units of `text`, as 8 hex digits. */
+function lineChecksum(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 function changeRow(change: StateChange): unknown[] {
@@ -282,8 +354,9 @@ function changeRow(change: StateChange): unknown[] {
 export function decodeChange(line: string): StateChange {
   let row: unknown;
   try {
-    row = JSON.parse(line);
+    row = JSON.parse(withoutLineChecksum(line));
   } catch (cause) {
+    if (cause instanceof StateDecodeError) throw cause;
     throw new StateDecodeError('corrupt', 'is not valid JSON', { cause });
   }
   if (!Array.isArray(row) || typeof row[0] !== 'string') throw corrupt('is not a change row');
