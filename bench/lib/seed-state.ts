@@ -70,6 +70,6 @@ export async function seedProvisionedState(
       updatedAt: now,
     });
   }
-  state.watermark = storedWatermark(await delta.nextWatermark(), resolved.fingerprint);
+  state.watermark = storedWatermark(await delta.nextWatermark(), resolved.fingerprint, now);
   return state;
 }

@@ -48,7 +48,7 @@ import type { ProvisioningState } from './state/types';
 import type { TargetGroup, TargetUser } from './target';
 import type { TargetIndex } from './target-index';
 import { indexListing } from './target-index';
-import { sourceWatermark, storedWatermark } from './watermark';
+import { sameWatermark, sourceWatermark, storedWatermark, watermarkRecordedAt } from './watermark';
 
 /** What the engine learned of the target once (discovery), kept for its lifetime. */
 export interface TargetProfile {
@@ -114,6 +114,7 @@ export class Cycle {
     const source = await readSource(engine.datastore, state, {
       full: this.options.full,
       watermark: sourceWatermark(state.watermark, engine.fingerprint),
+      watermarkRecordedAt: watermarkRecordedAt(state.watermark, engine.fingerprint),
       userAttributes: this.userAttributes(),
       groupAttributes: engine.mapping.compiledGroups.sourceAttributes,
     });
@@ -509,8 +510,14 @@ export class Cycle {
     if (source.nextWatermark === undefined || this.report.held !== undefined) return;
     if (this.report.failures.some((failure) => failure.op !== 'map')) return;
     if (this.report.notAttempted > 0) return;
-    const next = storedWatermark(source.nextWatermark, this.deps.options.fingerprint);
-    if (JSON.stringify(next) === JSON.stringify(this.deps.state.watermark)) {
+    const next = storedWatermark(
+      source.nextWatermark,
+      this.deps.options.fingerprint,
+      this.deps.options.now(),
+    );
+    // Rewritten when users were created or linked, so that `recordedAt` stays after their creation.
+    const usersAdded = this.report.users.created + this.report.users.linked > 0;
+    if (!usersAdded && sameWatermark(next, this.deps.state.watermark)) {
       this.report.watermarkAdvanced = true;
       return;
     }

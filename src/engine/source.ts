@@ -33,6 +33,8 @@ export interface ReadSourceOptions {
   readonly userAttributes: readonly string[];
   /** Source attributes the group mapping reads. */
   readonly groupAttributes: readonly string[];
+  /** When the watermark was recorded (see `watermarkRecordedAt`); `undefined` when unknown. */
+  readonly watermarkRecordedAt?: number | undefined;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function readSource(
         nextWatermark,
       };
     }
-    await addGroupsOfReportedUsers(datastore, users, groups, options.groupAttributes);
+    await addGroupsOfNewMembers(datastore, state, users, groups, options);
     const pendingGone = [...state.pending.users.keys()].filter((id) => removed.users.includes(id));
     return {
       full: false,
@@ -99,24 +101,38 @@ export async function readSource(
 }
 
 /**
- * Adds to an incremental read the groups that hold a user it reports: a user provisioned for the
- * first time (enabled after being disabled, or back in scope) may have been a member all along,
- * and the directory then reports no change to the group, so its membership would never be
- * written. Every reported user counts, not only those the state lacks: a cycle killed after
- * such a user's create was recorded and before its memberships were written is read again from
- * the same watermark, and the user is in the state by then. Reads the groups only when a user
- * was reported; groups whose members are already right cost no request to the target.
+ * Adds to an incremental read the groups that hold a reported user whose memberships may never
+ * have been written: a user the state does not hold yet (provisioned for the first time: enabled
+ * after being disabled, or back in scope, may have been a member all along, and the directory then
+ * reports no change to the group), a user the state holds as disabled, and a user created after
+ * the watermark was recorded (by a cycle killed before it wrote the memberships; the next cycle
+ * reads again from the same watermark). Updates of provisioned users, the usual incremental work,
+ * cost no group read.
  */
-async function addGroupsOfReportedUsers(
+async function addGroupsOfNewMembers(
   datastore: DatastoreAdapter,
+  state: ProvisioningState,
   users: ReadonlyMap<string, SourceUser>,
   groups: Map<string, SourceGroup>,
-  groupAttributes: readonly string[],
+  options: ReadSourceOptions,
 ): Promise<void> {
-  const reported = new Set(users.keys());
-  if (reported.size === 0) return;
-  for await (const group of datastore.groups({ attributes: groupAttributes })) {
-    if (!groups.has(group.id) && group.memberIds.some((id) => reported.has(id))) groups.set(group.id, group);
+  const recordedAt = options.watermarkRecordedAt;
+  const newMembers = new Set<string>();
+  for (const id of users.keys()) {
+    const entry = state.users.get(id);
+    if (
+      entry === undefined ||
+      entry.status === 'disabled' ||
+      recordedAt === undefined ||
+      entry.createdAt > recordedAt
+    ) {
+      newMembers.add(id);
+    }
+  }
+  if (newMembers.size === 0) return;
+  for await (const group of datastore.groups({ attributes: options.groupAttributes })) {
+    if (!groups.has(group.id) && group.memberIds.some((id) => newMembers.has(id)))
+      groups.set(group.id, group);
   }
 }
 

@@ -15,6 +15,11 @@ interface StoredWatermark {
   readonly engine: 1;
   readonly config: string;
   readonly source: Watermark;
+  /**
+   * When the cycle that read up to `source` completed (the engine's clock, epoch milliseconds).
+   * A user created after it was created by a cycle that did not complete.
+   */
+  readonly recordedAt?: number;
 }
 
 /** A fingerprint of the options that decide what a cycle writes. Functions count by their source text. */
@@ -34,8 +39,28 @@ export function sourceWatermark(stored: unknown, fingerprint: string): Watermark
   return candidate.source;
 }
 
-/** The value to store for a datastore watermark read under these options. */
-export function storedWatermark(source: Watermark, fingerprint: string): unknown {
-  const stored: StoredWatermark = { engine: 1, config: fingerprint, source };
+/** The value to store for a datastore watermark read under these options, by a cycle completed at `recordedAt`. */
+export function storedWatermark(source: Watermark, fingerprint: string, recordedAt: number): unknown {
+  const stored: StoredWatermark = { engine: 1, config: fingerprint, source, recordedAt };
   return stored;
+}
+
+/** True when two stored watermarks read up to the same point under the same options (`recordedAt` aside). */
+export function sameWatermark(a: unknown, b: unknown): boolean {
+  const strip = (value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const { recordedAt: _recordedAt, ...rest } = value as StoredWatermark;
+    return rest;
+  };
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+/**
+ * When the stored watermark was recorded, or `undefined` when it was not (none stored, another
+ * engine's options, or stored by a release that did not record it).
+ */
+export function watermarkRecordedAt(stored: unknown, fingerprint: string): number | undefined {
+  if (sourceWatermark(stored, fingerprint) === undefined) return undefined;
+  const recordedAt = (stored as StoredWatermark).recordedAt;
+  return typeof recordedAt === 'number' && Number.isFinite(recordedAt) ? recordedAt : undefined;
 }
