@@ -256,6 +256,29 @@ export class Applier {
 
   private async createUser(operation: CreateUserOperation, retargetFrom?: string): Promise<void> {
     const { target, report } = this.context;
+    if (operation.reason === 'missingInTarget' && retargetFrom === undefined) {
+      // A full cycle's listing did not hold this provisioned user. A listing can be wrong (a
+      // target that lists short, or lies); the user is looked up by its id before it is created
+      // again, so that a target without unique userNames does not get a second account.
+      const still = await this.stillInTarget('user', operation.sourceId);
+      if (still !== undefined) {
+        const existing = still as TargetUser;
+        await this.linkUser({
+          op: 'link',
+          sourceId: operation.sourceId,
+          targetId: requireId(existing, 'user'),
+          userName: operation.userName,
+          active: operation.active,
+          reason: operation.reason,
+          hash: operation.hash,
+          existing,
+          write:
+            this.context.options.users.update &&
+            this.userDiffers(existing, this.mapSourceUser(operation.sourceId), operation.active),
+        });
+        return;
+      }
+    }
     const mapped = this.mapSourceUser(operation.sourceId);
     const body: TargetUser = {
       ...mapped.resource,
@@ -600,6 +623,15 @@ export class Applier {
       this.groupCreateRefused(operation);
       return;
     }
+    if (
+      operation.reason === 'missingInTarget' &&
+      (await this.stillInTarget('group', operation.sourceId)) !== undefined
+    ) {
+      // The listing left out a group the target still has: it is not created a second time; the
+      // next cycle, with a listing that holds it, writes what it needs.
+      report.count('group', 'unchanged');
+      return;
+    }
     const mapped = this.mapSourceGroup(operation.sourceId);
     const present: { value: string; type: 'User' | 'Group' }[] = [];
     const deferred: MemberRef[] = [];
@@ -893,6 +925,38 @@ export class Applier {
 
   // ----------------------------------------------------------------------------------------------
   // Shared
+
+  /**
+   * Reads a provisioned object that a full cycle's listing did not hold, by the target id the
+   * state has for it: the object when the target still has it (the listing was wrong: a
+   * `listingMissedObject` warning), `undefined` when the target answers 404 or 410.
+   */
+  private async stillInTarget(
+    kind: 'user' | 'group',
+    sourceId: string,
+  ): Promise<TargetUser | TargetGroup | undefined> {
+    const { state, target } = this.context;
+    const targetId =
+      kind === 'user' ? state.users.get(sourceId)?.targetId : state.groups.get(sourceId)?.targetId;
+    if (targetId === undefined) return undefined;
+    let found: TargetUser | TargetGroup;
+    try {
+      found =
+        kind === 'user'
+          ? await target.users.get(targetId, this.call())
+          : await target.groups.get(targetId, this.call());
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    this.warn({
+      code: 'listingMissedObject',
+      kind,
+      sourceId,
+      message: `The target's listing did not hold ${kind} ${sourceId} (${targetId}), which it still has: not created again`,
+    });
+    return found;
+  }
 
   private async commit(changes: StateChange | readonly StateChange[]): Promise<void> {
     await commitStateChanges(this.context.store, this.context.state, changes);

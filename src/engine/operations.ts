@@ -296,7 +296,9 @@ export interface EngineWarning {
    *   was sent (it drops them silently); they are left out of drift comparison from then on;
    * - `duplicateInTarget`: a full cycle's listing shows other groups with a provisioned group's
    *   displayName, linked to no source group (e.g. a create the target carried out after the client
-   *   gave up on it and created the group again); they are reported, never deleted.
+   *   gave up on it and created the group again); they are reported, never deleted;
+   * - `listingMissedObject`: a full cycle's listing did not hold a provisioned object the target
+   *   still has when read by its id (a listing that is short or wrong); it is not created again.
    */
   readonly code:
     | 'groupCreateRefused'
@@ -305,7 +307,8 @@ export interface EngineWarning {
     | 'pendingCreateAbandoned'
     | 'nullRejected'
     | 'attributeNotRetained'
-    | 'duplicateInTarget';
+    | 'duplicateInTarget'
+    | 'listingMissedObject';
   readonly message: string;
   readonly kind?: 'user' | 'group';
   readonly sourceId?: string;

@@ -32,7 +32,7 @@ function mappedPerson(index: number): Record<string, unknown> {
 }
 
 describe('full cycles reconcile the state against the target', () => {
-  it('repairs deleted users, drifted attributes and status, from one listing', async () => {
+  it('repairs deleted users, drifted attributes and status, from one listing and a read of the missing user', async () => {
     const t = await start({ users: [person(1), person(2), person(3), person(4)] });
     const engine = t.engine();
     await engine.sync();
@@ -56,7 +56,9 @@ describe('full cycles reconcile the state against the target', () => {
     expect(after.get('user2')?.title).toBe('Engineer');
     expect(after.get('user3')?.active).toBe(true);
     const stats = t.since();
-    expect(stats.byRoute['GET /Users/:id']).toBeUndefined();
+    // The drifted users are compared with the listing; the one missing from it is read by its id
+    // (a listing can be short) and, answered 404, created again.
+    expect(stats.byRoute['GET /Users/:id']).toBe(1);
     expect(stats.byRoute['GET /Users']).toBe(1);
     expect(writes(stats)).toBe(3);
   });
