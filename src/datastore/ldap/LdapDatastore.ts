@@ -126,7 +126,7 @@ export class LdapDatastore implements DatastoreAdapter {
   /** Streams the users in scope. */
   async *users(options?: ReadOptions): AsyncGenerator<SourceUser, void, undefined> {
     const context = await this.#ready();
-    yield* this.#readUsers(context, undefined, options, 'search users');
+    for await (const page of this.#readUserPages(context, undefined, options, 'search users')) yield* page;
   }
 
   /** Streams the groups in scope (none when no `groups` location is configured). */
@@ -168,9 +168,18 @@ export class LdapDatastore implements DatastoreAdapter {
     const full = changeFilter === undefined;
     const knownUsers = options?.known === undefined ? undefined : new Set(options.known.users);
     const knownGroups = options?.known === undefined ? undefined : new Set(options.known.groups);
+    // One scan of the scope's ids per call, shared by new-to-scope users, groups and removals.
+    let index: Promise<MemberIndex> | undefined;
+    const memberIndex = (): Promise<MemberIndex> => {
+      index ??= this.#memberIndex(context);
+      return index;
+    };
     let scopeIds: Promise<ScopeIds> | undefined;
     const currentIds = (): Promise<ScopeIds> => {
-      scopeIds ??= this.ids();
+      scopeIds ??= memberIndex().then((built) => ({
+        users: new Set(built.usersByDn.values()),
+        groups: new Set(built.groupsByDn.values()),
+      }));
       return scopeIds;
     };
     const self = this;
@@ -192,7 +201,7 @@ export class LdapDatastore implements DatastoreAdapter {
 
     async function* groups(): AsyncGenerator<SourceGroup, void, undefined> {
       if (settings.groups === undefined) return;
-      const index = await self.#memberIndex(context);
+      const index = await memberIndex();
       const seen = new Set<string>();
       for await (const group of self.#readGroups(
         context,
@@ -280,6 +289,16 @@ export class LdapDatastore implements DatastoreAdapter {
     read: ReadOptions | undefined,
     label: string,
   ): AsyncGenerator<SourceUser, void, undefined> {
+    for await (const page of this.#readUserPages(context, extra, read, label)) yield* page;
+  }
+
+  /** The users of a search, a page at a time (one hand-over per page for readers of many). */
+  async *#readUserPages(
+    context: ServerContext,
+    extra: LdapFilter | undefined,
+    read: ReadOptions | undefined,
+    label: string,
+  ): AsyncGenerator<readonly SourceUser[], void, undefined> {
     const { settings } = context;
     const scope = await resolveScope('users', settings, context.rootDse, this.#session);
     const wanted = read?.attributes ?? settings.users.attributes ?? ['*'];
@@ -291,13 +310,13 @@ export class LdapDatastore implements DatastoreAdapter {
       ...scope.acceptAttributes,
     ]);
     const collect = attributeCollector(wanted, settings.binaryAttributes);
-    for await (const raw of this.#search(scope, extra, attributes, settings, label)) {
-      yield {
+    for await (const page of this.#searchPages(scope, extra, attributes, settings, label)) {
+      yield page.map((raw) => ({
         id: this.#entryId(raw, settings, label),
         dn: raw.dn,
         disabled: isAccountDisabled(raw.attributes, settings.accountStatus, settings.defaultStatus),
         attributes: collect(raw.attributes),
-      };
+      }));
     }
   }
 
@@ -348,7 +367,18 @@ export class LdapDatastore implements DatastoreAdapter {
     settings: LdapDirectorySettings,
     label: string,
   ): AsyncGenerator<LdapRawEntry, void, undefined> {
-    const entries = this.#session.search({
+    for await (const page of this.#searchPages(scope, extra, attributes, settings, label)) yield* page;
+  }
+
+  /** The entries of a search in scope, a page at a time (entries the scope does not accept left out). */
+  async *#searchPages(
+    scope: ResolvedScope,
+    extra: LdapFilter | undefined,
+    attributes: readonly string[],
+    settings: LdapDirectorySettings,
+    label: string,
+  ): AsyncGenerator<readonly LdapRawEntry[], void, undefined> {
+    const pages = this.#session.searchPages({
       base: scope.base,
       scope: scope.scope,
       filter: extra === undefined ? scope.filter : ldapFilter.and(scope.filter, extra),
@@ -356,8 +386,10 @@ export class LdapDatastore implements DatastoreAdapter {
       pageSize: settings.pageSize,
       label,
     });
-    for await (const entry of entries) {
-      if (scope.accept === undefined || scope.accept(entry)) yield entry;
+    const accept = scope.accept;
+    for await (const page of pages) {
+      const accepted = accept === undefined ? page : page.filter((entry) => accept(entry));
+      if (accepted.length > 0) yield accepted;
     }
   }
 

@@ -95,6 +95,14 @@ export class LdapSession {
    * yielded are skipped; when that is not possible, it throws.
    */
   async *search(search: LdapSessionSearch): AsyncGenerator<LdapRawEntry, void, undefined> {
+    for await (const page of this.searchPages(search)) yield* page;
+  }
+
+  /**
+   * {@link LdapSession.search}, a page at a time: the same entries, handed over as the arrays the
+   * server's pages give (one hand-over per page rather than per entry, for readers of many).
+   */
+  async *searchPages(search: LdapSessionSearch): AsyncGenerator<readonly LdapRawEntry[], void, undefined> {
     const yielded = new Set<string>();
     let retriesLeft = this.#settings.reconnectAttempts;
     for (;;) {
@@ -105,12 +113,14 @@ export class LdapSession {
           const page: LdapSearchPage = await next;
           const cookie = page.cookie ?? Buffer.alloc(0);
           next = cookie.length === 0 ? undefined : quiet(this.#searchPage(search, cookie));
+          const fresh: LdapRawEntry[] = [];
           for (const raw of page.entries) {
             if (yielded.has(raw.dn)) continue;
-            const entry = await this.#completeRanges(raw, search.label);
+            // Most entries have no ranged values: awaited only when one does.
+            fresh.push(hasRangedValues(raw) ? await this.#completeRanges(raw, search.label) : raw);
             yielded.add(raw.dn);
-            yield entry;
           }
+          if (fresh.length > 0) yield fresh;
         }
         return;
       } catch (error) {
@@ -196,7 +206,7 @@ export class LdapSession {
 
   /** Fetches the remaining ranges of every attribute the server returned in ranges (AD's MaxValRange). */
   async #completeRanges(entry: LdapRawEntry, label: string): Promise<LdapRawEntry> {
-    if (!entry.attributes.some((attribute) => RANGE_OPTION.test(attribute.type))) return entry;
+    if (!hasRangedValues(entry)) return entry;
     const attributes: LdapRawAttribute[] = [];
     for (const attribute of entry.attributes) {
       const match = RANGE_OPTION.exec(attribute.type);
@@ -462,4 +472,10 @@ function errorMessage(error: unknown): string {
       : error.message;
   }
   return String(error);
+}
+
+/** Whether an entry holds values returned in ranges (`member;range=0-1499`). */
+function hasRangedValues(entry: LdapRawEntry): boolean {
+  for (const attribute of entry.attributes) if (RANGE_OPTION.test(attribute.type)) return true;
+  return false;
 }
