@@ -235,7 +235,7 @@ export class Cycle {
     for (const operation of userPlan.upserts)
       if (operation.op === 'link') staleMembers.delete(operation.targetId);
     const groupInput = (
-      provisionedUsers: ReadonlyMap<string, string | undefined>,
+      provisionedUsers: Pick<ReadonlyMap<string, string | undefined>, 'has' | 'get'>,
       retargeted: Applier['retargeted'],
     ) =>
       planGroups({
@@ -853,8 +853,19 @@ function hasGroupWork(plan: GroupPlanLike): boolean {
   );
 }
 
-/** Users provisioned now, minus those about to be deleted. */
+/** Users provisioned now, minus those about to be deleted: a view of the state, not a copy. */
 function provisioned(
+  state: ProvisioningState,
+  deleting: ReadonlySet<string>,
+): Pick<ReadonlyMap<string, string | undefined>, 'has' | 'get'> {
+  return {
+    has: (sourceId) => state.users.has(sourceId) && !deleting.has(sourceId),
+    get: (sourceId) => (deleting.has(sourceId) ? undefined : state.users.get(sourceId)?.targetId),
+  };
+}
+
+/** {@link provisioned} as a copy, for a dry run that projects the planned operations onto it. */
+function provisionedCopy(
   state: ProvisioningState,
   deleting: ReadonlySet<string>,
 ): Map<string, string | undefined> {
@@ -869,7 +880,7 @@ function projectedUsers(
   plan: UserPlan,
   deleting: ReadonlySet<string>,
 ): Map<string, string | undefined> {
-  const out = provisioned(state, deleting);
+  const out = provisionedCopy(state, deleting);
   for (const change of plan.housekeeping) if (change.type === 'removeUser') out.delete(change.sourceId);
   for (const operation of plan.upserts) {
     if (operation.op === 'create') out.set(operation.sourceId, undefined);

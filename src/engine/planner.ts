@@ -122,8 +122,24 @@ export function planUsers(input: UserPlanInput): UserPlan {
     failures: [],
     deleteFirst: new Set(),
   };
-  const claimed = new Map<string, string>();
-  for (const [sourceId, entry] of state.users) claimed.set(entry.targetId, sourceId);
+  // Target id -> source id of every provisioned user: built on first use, as only a plan that
+  // matches newcomers needs it (a cycle of updates would copy every user for nothing).
+  let claimedMap: Map<string, string> | undefined;
+  const claimed = {
+    get(targetId: string): string | undefined {
+      return claimedOf().get(targetId);
+    },
+    set(targetId: string, sourceId: string): void {
+      claimedOf().set(targetId, sourceId);
+    },
+  };
+  const claimedOf = (): Map<string, string> => {
+    if (claimedMap === undefined) {
+      claimedMap = new Map();
+      for (const [sourceId, entry] of state.users) claimedMap.set(entry.targetId, sourceId);
+    }
+    return claimedMap;
+  };
   /** userName (lower-cased) -> source id of the users created in this plan. */
   const creating = new Map<string, string>();
   const skip = (op: UserOperation['op'], sourceId: string, because: string) =>
@@ -452,7 +468,7 @@ export interface GroupPlanInput {
    * Users that will be provisioned once the user operations are applied: source id -> target id
    * (`undefined` for a user being created in a dry run). Users being deleted are not in it.
    */
-  readonly provisionedUsers: ReadonlyMap<string, string | undefined>;
+  readonly provisionedUsers: Pick<ReadonlyMap<string, string | undefined>, 'has' | 'get'>;
   /**
    * Target ids of users that are no longer members anywhere: deleted this cycle, or gone from the
    * scope (incremental cycles fix the groups the source did not report as changed).

@@ -169,13 +169,27 @@ export class InMemoryDatastore implements DatastoreAdapter {
   /** When each id left the scope (or was removed), by change sequence; cleared if it comes back. */
   readonly #removedUsers = new Map<string, number>();
   readonly #removedGroups = new Map<string, number>();
+  /** Ids in scope now, kept as objects change, so that reading them is not a scan. */
+  readonly #usersInScope = new Set<string>();
+  readonly #groupsInScope = new Set<string>();
+  /** Every put of a user (group), in sequence order: what a delta reads instead of every object. */
+  readonly #userLog: ChangeLogEntry[] = [];
+  readonly #groupLog: ChangeLogEntry[] = [];
   readonly #userScope: (user: SourceUser) => boolean;
   readonly #groupScope: (group: SourceGroup) => boolean;
   #sequence = 0;
 
+  /**
+   * True when no scope predicate was given: the kept in-scope sets are then exact. A given
+   * predicate is evaluated at each read instead, so that one whose answer changes over time (a
+   * test narrowing the scope) is still followed.
+   */
+  readonly #scopeKept: boolean;
+
   constructor(options: InMemoryDatastoreOptions = {}) {
     this.#userScope = options.userScope ?? (() => true);
     this.#groupScope = options.groupScope ?? (() => true);
+    this.#scopeKept = options.userScope === undefined && options.groupScope === undefined;
     for (const user of options.users ?? []) this.addUser(user);
     for (const group of options.groups ?? []) this.addGroup(group);
   }
@@ -224,6 +238,7 @@ export class InMemoryDatastore implements DatastoreAdapter {
   removeUser(id: string): void {
     const current = this.#requireUser(id);
     this.#users.delete(id);
+    this.#usersInScope.delete(id);
     this.#sequence += 1;
     if (this.#userScope(current)) this.#removedUsers.set(id, this.#sequence);
     for (const stored of this.#groups.values()) {
@@ -279,6 +294,7 @@ export class InMemoryDatastore implements DatastoreAdapter {
   removeGroup(id: string): void {
     const current = this.#requireGroup(id);
     this.#groups.delete(id);
+    this.#groupsInScope.delete(id);
     this.#sequence += 1;
     if (this.#groupScope(current)) this.#removedGroups.set(id, this.#sequence);
     for (const stored of this.#groups.values()) {
@@ -314,12 +330,23 @@ export class InMemoryDatastore implements DatastoreAdapter {
 
   /** Lists the ids in scope. */
   async ids(): Promise<ScopeIds> {
-    const users = new Set<string>();
-    const groups = new Set<string>();
-    for (const stored of this.#users.values()) if (this.#userScope(stored.user)) users.add(stored.user.id);
-    for (const stored of this.#groups.values())
-      if (this.#groupScope(stored.group)) groups.add(stored.group.id);
-    return { users, groups };
+    return { users: new Set(this.#scopedUsers()), groups: new Set(this.#scopedGroups()) };
+  }
+
+  /** The user ids in scope now: the kept set, or a pass of the scope predicate over every user. */
+  #scopedUsers(): ReadonlySet<string> {
+    if (this.#scopeKept) return this.#usersInScope;
+    const ids = new Set<string>();
+    for (const stored of this.#users.values()) if (this.#userScope(stored.user)) ids.add(stored.user.id);
+    return ids;
+  }
+
+  /** The group ids in scope now, as {@link InMemoryDatastore.#scopedUsers}. */
+  #scopedGroups(): ReadonlySet<string> {
+    if (this.#scopeKept) return this.#groupsInScope;
+    const ids = new Set<string>();
+    for (const stored of this.#groups.values()) if (this.#groupScope(stored.group)) ids.add(stored.group.id);
+    return ids;
   }
 
   /**
@@ -335,18 +362,34 @@ export class InMemoryDatastore implements DatastoreAdapter {
     const knownGroups = options?.known === undefined ? undefined : new Set(options.known.groups);
     const self = this;
 
+    const usersInScope = this.#scopedUsers();
+    const groupsInScope = this.#scopedGroups();
     async function* changedUsers(): AsyncIterable<SourceUser> {
-      for (const stored of self.#users.values()) {
-        if (!self.#userScope(stored.user)) continue;
-        const unknown = knownUsers !== undefined && !knownUsers.has(stored.user.id);
-        if (stored.changedAt > from || unknown) yield self.#outUser(stored.user, options);
+      const changed = full
+        ? usersInScope
+        : changedSince(self.#userLog, from, (id) => (self.#users.get(id)?.changedAt ?? -1) > from);
+      for (const id of changed) {
+        const stored = self.#users.get(id);
+        if (stored !== undefined && usersInScope.has(id)) yield self.#outUser(stored.user, options);
+      }
+      if (full || knownUsers === undefined) return;
+      for (const id of unknownIds(usersInScope, knownUsers, changed)) {
+        const stored = self.#users.get(id);
+        if (stored !== undefined) yield self.#outUser(stored.user, options);
       }
     }
     async function* changedGroups(): AsyncIterable<SourceGroup> {
-      for (const stored of self.#groups.values()) {
-        if (!self.#groupScope(stored.group)) continue;
-        const unknown = knownGroups !== undefined && !knownGroups.has(stored.group.id);
-        if (stored.changedAt > from || unknown) yield self.#outGroup(stored.group, options);
+      const changed = full
+        ? groupsInScope
+        : changedSince(self.#groupLog, from, (id) => (self.#groups.get(id)?.changedAt ?? -1) > from);
+      for (const id of changed) {
+        const stored = self.#groups.get(id);
+        if (stored !== undefined && groupsInScope.has(id)) yield self.#outGroup(stored.group, options);
+      }
+      if (full || knownGroups === undefined) return;
+      for (const id of unknownIds(groupsInScope, knownGroups, changed)) {
+        const stored = self.#groups.get(id);
+        if (stored !== undefined) yield self.#outGroup(stored.group, options);
       }
     }
 
@@ -355,15 +398,14 @@ export class InMemoryDatastore implements DatastoreAdapter {
       users: changedUsers(),
       groups: changedGroups(),
       removed: async (): Promise<RemovedIds> => {
-        const scope = await this.ids();
         const users = new Set<string>();
         const groups = new Set<string>();
         if (!full) {
-          for (const [id, at] of this.#removedUsers) if (at > from && !scope.users.has(id)) users.add(id);
-          for (const [id, at] of this.#removedGroups) if (at > from && !scope.groups.has(id)) groups.add(id);
+          for (const [id, at] of this.#removedUsers) if (at > from && !usersInScope.has(id)) users.add(id);
+          for (const [id, at] of this.#removedGroups) if (at > from && !groupsInScope.has(id)) groups.add(id);
         }
-        for (const id of knownUsers ?? []) if (!scope.users.has(id)) users.add(id);
-        for (const id of knownGroups ?? []) if (!scope.groups.has(id)) groups.add(id);
+        for (const id of knownUsers ?? []) if (!usersInScope.has(id)) users.add(id);
+        for (const id of knownGroups ?? []) if (!groupsInScope.has(id)) groups.add(id);
         return { users: [...users], groups: [...groups] };
       },
       nextWatermark: async () => ({ ...next }),
@@ -385,8 +427,11 @@ export class InMemoryDatastore implements DatastoreAdapter {
   #putUser(before: SourceUser | undefined, user: SourceUser): void {
     this.#sequence += 1;
     this.#users.set(user.id, { user, changedAt: this.#sequence });
+    this.#userLog.push({ at: this.#sequence, id: user.id });
     const wasIn = before !== undefined && this.#userScope(before);
     const isIn = this.#userScope(user);
+    if (isIn) this.#usersInScope.add(user.id);
+    else this.#usersInScope.delete(user.id);
     if (wasIn && !isIn) this.#removedUsers.set(user.id, this.#sequence);
     if (isIn) this.#removedUsers.delete(user.id);
   }
@@ -394,8 +439,11 @@ export class InMemoryDatastore implements DatastoreAdapter {
   #putGroup(before: SourceGroup | undefined, group: SourceGroup): void {
     this.#sequence += 1;
     this.#groups.set(group.id, { group, changedAt: this.#sequence });
+    this.#groupLog.push({ at: this.#sequence, id: group.id });
     const wasIn = before !== undefined && this.#groupScope(before);
     const isIn = this.#groupScope(group);
+    if (isIn) this.#groupsInScope.add(group.id);
+    else this.#groupsInScope.delete(group.id);
     if (wasIn && !isIn) this.#removedGroups.set(group.id, this.#sequence);
     if (isIn) this.#removedGroups.delete(group.id);
   }
@@ -413,4 +461,52 @@ export class InMemoryDatastore implements DatastoreAdapter {
     });
     return freezeGroup({ ...group, memberIds, attributes: project(group.attributes, options?.attributes) });
   }
+}
+
+/** One put of an object: its id and the change sequence it got. */
+interface ChangeLogEntry {
+  readonly at: number;
+  readonly id: string;
+}
+
+/**
+ * The ids put after sequence `from`, each once, in the order of their first put since then (a
+ * binary search for where `from` ends, then the log's tail): proportional to the changes, not to
+ * the store. `stillChanged` drops an id whose latest put is not after `from` (removed and re-added).
+ */
+function changedSince(
+  log: readonly ChangeLogEntry[],
+  from: number,
+  stillChanged: (id: string) => boolean,
+): Set<string> {
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((log[middle] as ChangeLogEntry).at > from) high = middle;
+    else low = middle + 1;
+  }
+  const ids = new Set<string>();
+  for (let index = low; index < log.length; index += 1) {
+    const { id } = log[index] as ChangeLogEntry;
+    if (!ids.has(id) && stillChanged(id)) ids.add(id);
+  }
+  return ids;
+}
+
+/**
+ * Ids in scope that the caller does not know and that were not already reported. Counting the
+ * known ids in scope first skips the pass over the scope when there are none (the usual case).
+ */
+function unknownIds(
+  inScope: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+  reported: ReadonlySet<string>,
+): string[] {
+  let knownInScope = 0;
+  for (const id of known) if (inScope.has(id)) knownInScope += 1;
+  if (knownInScope === inScope.size) return [];
+  const out: string[] = [];
+  for (const id of inScope) if (!known.has(id) && !reported.has(id)) out.push(id);
+  return out;
 }

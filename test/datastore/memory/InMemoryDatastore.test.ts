@@ -176,6 +176,28 @@ describe('InMemoryDatastore', () => {
     expect(await delta.removed()).toEqual({ users: ['ghost'], groups: [] });
   });
 
+  it('without a scope predicate, reports each changed object once with its latest data, and a removed one that came back', async () => {
+    const store = new InMemoryDatastore({ users: [{ id: 'u1' }, { id: 'u2' }, { id: 'u3' }] });
+    const watermark = await (await store.changes(undefined)).nextWatermark();
+    store.updateUser('u1', { attributes: { title: 'a' } });
+    store.updateUser('u1', { attributes: { title: 'b' } });
+    store.removeUser('u2');
+    store.removeUser('u3');
+    store.addUser({ id: 'u3', attributes: { title: 'back' } });
+    const delta = await store.changes(watermark, { known: { users: ['u1', 'u2', 'u3'], groups: [] } });
+    const users = await collect(delta.users);
+    expect(users.map((user) => [user.id, user.attributes.title])).toEqual([
+      ['u1', 'b'],
+      ['u3', 'back'],
+    ]);
+    expect(await delta.removed()).toEqual({ users: ['u2'], groups: [] });
+    expect(await store.ids()).toEqual({ users: new Set(['u1', 'u3']), groups: new Set() });
+    const next = await delta.nextWatermark();
+    const quiet = await store.changes(next, { known: { users: ['u1', 'u3'], groups: [] } });
+    expect(await collect(quiet.users)).toEqual([]);
+    expect(await quiet.removed()).toEqual({ users: [], groups: [] });
+  });
+
   it('leaves out-of-scope members out of memberIds', async () => {
     const store = new InMemoryDatastore({
       users: [
