@@ -192,9 +192,10 @@ export class Applier {
     emit('progress', { phase, done, total: items.length });
     const worker = async (item: T) => {
       if (this.recordFailure !== undefined) throw this.recordFailure.error;
+      const ticket = breaker.begin();
       try {
         await apply(item);
-        breaker.success();
+        breaker.success(ticket);
       } catch (error) {
         if (isStateStoreError(error) || signal?.aborted === true) throw error;
         const targetId = item.targetId ?? this.targetIdOf(kind, item.sourceId);

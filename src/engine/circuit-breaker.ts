@@ -29,12 +29,33 @@ export class CircuitBreaker {
   private readonly failures = new Map<SystemicFailure, { count: number; first: unknown }>();
   private streakKind: SystemicFailure | undefined;
   private streak = 0;
+  /** Operations started so far ({@link CircuitBreaker.begin}). */
+  private started = 0;
+  /** {@link CircuitBreaker.started} when the latest systemic failure was recorded. */
+  private startedAtLastFailure = 0;
   /** Set once the breaker has opened. */
   trip: BreakerTrip | undefined;
 
-  /** Records a success. */
-  success(): void {
+  /**
+   * Notes that an operation starts; pass what it returns to {@link CircuitBreaker.success}.
+   */
+  begin(): number {
+    this.started += 1;
+    return this.started;
+  }
+
+  /**
+   * Records a success. Only an operation that started after the latest systemic failure ends the
+   * streak: one that was already in flight (its request sent before the credentials were revoked,
+   * say) says nothing about the target now, and letting it reset the streak let a revoked token
+   * cost a few more failed requests per success in flight.
+   *
+   * @param ticket - what {@link CircuitBreaker.begin} returned for the operation; without it the
+   *   success ends the streak.
+   */
+  success(ticket?: number): void {
     this.finished += 1;
+    if (ticket !== undefined && ticket <= this.startedAtLastFailure) return;
     this.streak = 0;
     this.streakKind = undefined;
   }
@@ -48,6 +69,7 @@ export class CircuitBreaker {
       this.streakKind = undefined;
       return undefined;
     }
+    this.startedAtLastFailure = this.started;
     const entry = this.failures.get(kind) ?? { count: 0, first: error };
     entry.count += 1;
     this.failures.set(kind, entry);
