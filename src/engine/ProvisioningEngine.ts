@@ -127,6 +127,12 @@ export class ProvisioningEngine extends EventEmitter<ProvisioningEvents> {
     },
     close: () => this.options.state.close(),
   };
+
+  /** Whether the store asks for a compaction (a store that does not say is compacted each time). */
+  private compactionDue(): boolean {
+    const store = this.options.state;
+    return typeof store.compactionDue === 'function' ? store.compactionDue() : true;
+  }
   private targetProfile: Promise<TargetProfile> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private schedule: { intervalMs: number; timer: NodeJS.Timeout | undefined } | undefined;
@@ -347,9 +353,9 @@ export class ProvisioningEngine extends EventEmitter<ProvisioningEvents> {
     events?.off('request', onRequest);
     events?.off('fallback', onFallback);
     let saveError: { error: unknown } | undefined;
-    // Compacted only when the cycle recorded something: a cycle with nothing to do rewrites no
-    // snapshot (at a million users that is 150 MB written and fsynced for nothing).
-    if (!options.dryRun && !this.stateUnsaved && this.recordedSinceSave) {
+    // Compacted only when the cycle recorded something and the store finds it worth it: a cycle
+    // with nothing to do, or a few changes, rewrites no snapshot (150 MB at a million users).
+    if (!options.dryRun && !this.stateUnsaved && this.recordedSinceSave && this.compactionDue()) {
       await this.options.state.save(state).then(
         () => {
           this.recordedSinceSave = false;

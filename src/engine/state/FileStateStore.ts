@@ -78,6 +78,9 @@ interface Inspection {
  * const state = (await store.load()) ?? createProvisioningState({ id: targetFingerprint(baseUrl) });
  * ```
  */
+/** The journal size below which a compaction is never due. @unit bytes */
+const COMPACTION_MIN_JOURNAL = 64 * 1024;
+
 export class FileStateStore implements StateStore {
   /** The snapshot file. */
   readonly path: string;
@@ -96,10 +99,22 @@ export class FileStateStore implements StateStore {
   private journalHandle: StateFileHandle | undefined;
   /** Bytes of the journal known to be complete lines. */
   private journalSize = 0;
+  /** Size of the snapshot last written or read (characters, close to bytes for this JSON). */
+  private snapshotSize = 0;
   /** Set by a failed write: writes are refused until the next successful load or save. */
   private failure: StateStoreError | undefined;
   /** The records waiting for the next scheduled flush; new records join it until it starts. */
   private openBatch: QueuedRecord[] | undefined;
+
+  /**
+   * True when the journal has grown to a quarter of the snapshot (and past 64 KiB): only then does
+   * a compaction pay for rewriting the whole snapshot. The engine compacts after a cycle only when
+   * this says so, so that a cycle of a few changes costs a few journal lines, not a rewrite of
+   * every user (time that would follow the directory rather than the changes).
+   */
+  compactionDue(): boolean {
+    return this.journalSize > Math.max(COMPACTION_MIN_JOURNAL, this.snapshotSize / 4);
+  }
 
   /**
    * @param path - the snapshot file; its directory must exist. The journal and the temporary
@@ -215,6 +230,7 @@ export class FileStateStore implements StateStore {
       return { snapshot: undefined, journal: undefined };
     }
     let snapshot: Inspection['snapshot'];
+    this.snapshotSize = snapshotText.length;
     try {
       snapshot = decodeSnapshot(snapshotText);
     } catch (error) {
@@ -328,7 +344,10 @@ export class FileStateStore implements StateStore {
   private async writeSnapshot(state: ProvisioningState, generation: number): Promise<void> {
     await this.closeJournal();
     try {
-      await this.writeAtomically(this.path, encodeSnapshot(state, generation, this.now()));
+      this.snapshotSize = await this.writeAtomically(
+        this.path,
+        encodeSnapshot(state, generation, this.now()),
+      );
       this.generation = generation;
       await this.startJournal(generation);
       this.failure = undefined;
@@ -360,12 +379,16 @@ export class FileStateStore implements StateStore {
   }
 
   /** Temporary file, `fsync`, rename over `target`, `fsync` of the directory. */
-  private async writeAtomically(target: string, chunks: Iterable<string>): Promise<void> {
+  private async writeAtomically(target: string, chunks: Iterable<string>): Promise<number> {
     const temporary = `${target}.tmp`;
     let handle: StateFileHandle | undefined;
+    let written = 0;
     try {
       handle = await this.fileSystem.openForWrite(temporary, FILE_MODE);
-      for (const chunk of chunks) await handle.write(chunk);
+      for (const chunk of chunks) {
+        await handle.write(chunk);
+        written += chunk.length;
+      }
       await handle.sync();
       const opened = handle;
       handle = undefined;
@@ -377,6 +400,7 @@ export class FileStateStore implements StateStore {
       throw error;
     }
     await this.fileSystem.syncDirectory(this.directory);
+    return written;
   }
 
   private async closeJournal(): Promise<void> {

@@ -51,6 +51,11 @@ export class MemoryStateStore implements StateStore {
   async close(): Promise<void> {
     this.open = false;
   }
+
+  /** Never: `record` keeps the held state whole, so a compaction would only copy it. */
+  compactionDue(): boolean {
+    return false;
+  }
 }
 
 /** A copy of the change's mutable parts, so that the caller changing them later changes nothing here. */

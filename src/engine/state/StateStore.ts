@@ -100,6 +100,13 @@ export interface StateStore {
 
   /** Finishes pending writes and releases files. The store can be loaded again afterwards. */
   close(): Promise<void>;
+
+  /**
+   * Whether a compaction ({@link StateStore.save}) would pay now. The engine compacts after a cycle
+   * that recorded something only when this returns true; `close()` of the engine always does.
+   * Optional: a store without it is compacted after every cycle that recorded something.
+   */
+  compactionDue?(): boolean;
 }
 
 /**
