@@ -8,7 +8,13 @@ import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import type { ResolvedClientOptions } from './options';
-import { type Transport, TransportFailure, type TransportRequest, type TransportResponse } from './transport';
+import {
+  errorCode,
+  type Transport,
+  TransportFailure,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport';
 
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
@@ -201,11 +207,7 @@ function aborted(): TransportFailure {
 function toFailure(error: unknown): TransportFailure {
   if (error instanceof TransportFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const code =
-    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-      ? (error as { code: string }).code
-      : undefined;
-  return new TransportFailure('network', message, code);
+  return new TransportFailure('network', message, errorCode(error));
 }
 
 function hasHeader(headers: Readonly<Record<string, string>>, lowerName: string): boolean {

@@ -6,6 +6,7 @@
 import { abortReason, sleep } from '../internal/abort';
 import { redactHeaders, redactString, redactUrl, redactValue } from '../internal/redact';
 import { joinUrl } from '../internal/url';
+import { SCHEMAS } from '../scim/schemas';
 import { AttemptGate } from './attempt-gate';
 import type { AuthHeaders, SecretStore } from './auth';
 import type { RedactedRequest } from './errors/RedactedRequest';
@@ -411,15 +412,15 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:error';
+const ERROR_SCHEMA = SCHEMAS.Error.toLowerCase();
+/** The error schema's URN anywhere in a body, in any case: a cheap test before a parse. */
+const ERROR_SCHEMA_TEXT = new RegExp(SCHEMAS.Error.replace(/\./g, '\\.'), 'i');
 
 /**
  * The status of a SCIM error document (RFC 7644 section 3.12) sent with a success status, which
  * some gateways do; `undefined` when the body is not one. A status that is not a 4xx or 5xx is
  * read as `502`: the service answered, but not with anything a client can use.
  */
-const ERROR_SCHEMA_TEXT = /urn:ietf:params:scim:api:messages:2\.0:error/i;
-
 function errorStatusInBody(text: string): number | undefined {
   // Parsed only when the error schema's URN appears: a plain search is far cheaper than a second parse.
   if (!ERROR_SCHEMA_TEXT.test(text)) return undefined;

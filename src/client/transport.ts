@@ -172,7 +172,8 @@ function toTransportFailure(error: unknown, signal: AbortSignal, maxBytes: numbe
   return new TransportFailure('network', causeMessage ?? message, errorCode(cause) ?? code);
 }
 
-function errorCode(error: unknown): string | undefined {
+/** Node's error code (`ECONNRESET`, `ERR_CANCELED`, …) of whatever was thrown, if it has one. */
+export function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;

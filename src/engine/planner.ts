@@ -125,15 +125,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
   // Target id -> source id of every provisioned user: built on first use, as only a plan that
   // matches newcomers needs it (a cycle of updates would copy every user for nothing).
   let claimedMap: Map<string, string> | undefined;
-  const claimed = {
-    get(targetId: string): string | undefined {
-      return claimedOf().get(targetId);
-    },
-    set(targetId: string, sourceId: string): void {
-      claimedOf().set(targetId, sourceId);
-    },
-  };
-  const claimedOf = (): Map<string, string> => {
+  const claimed = (): Map<string, string> => {
     if (claimedMap === undefined) {
       claimedMap = new Map();
       for (const [sourceId, entry] of state.users) claimedMap.set(entry.targetId, sourceId);
@@ -190,13 +182,13 @@ export function planUsers(input: UserPlanInput): UserPlan {
       let match = findUserMatch(input, user, mapped);
       /** The target user deleted first for this newcomer (a re-hire, `removeAction: 'delete'`). */
       let replaces: string | undefined;
-      const matchOwner = typeof match?.id === 'string' ? claimed.get(match.id) : undefined;
+      const matchOwner = typeof match?.id === 'string' ? claimed().get(match.id) : undefined;
       if (matchOwner !== undefined && matchOwner !== user.id && deletesFirst(departed.get(matchOwner))) {
         replaces = match?.id;
         match = undefined;
       }
       if (match !== undefined && typeof match.id === 'string') {
-        const owner = claimed.get(match.id);
+        const owner = claimed().get(match.id);
         const takeOver = owner !== undefined && owner !== user.id && mayTakeOver(departed.get(owner));
         if (owner !== undefined && owner !== user.id && !takeOver) {
           plan.failures.push({
@@ -216,7 +208,7 @@ export function planUsers(input: UserPlanInput): UserPlan {
           takenOver.add(owner);
           plan.housekeeping.push({ type: 'removeUser', sourceId: owner });
         }
-        claimed.set(match.id, user.id);
+        claimed().set(match.id, user.id);
         const write = options.update && userDiffers(match, mapped, active, input.compiled, input.notRetained);
         plan.upserts.push({
           op: 'link',

@@ -1,6 +1,6 @@
 /**
- * Small helpers for cancellation: sleeping that an AbortSignal can cut short, and one signal that
- * fires when any of several does.
+ * Small helpers for cancellation: the reason of an aborted signal, and sleeping that an
+ * AbortSignal can cut short.
  */
 
 /** The reason of an aborted signal as an Error (a signal aborted without a reason gives an `AbortError`). */
@@ -34,37 +34,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** A signal that aborts when any of `signals` does, and a function to detach it from them. */
-export interface LinkedSignal {
-  readonly signal: AbortSignal;
-  /** Removes the listeners from the source signals; call it when the operation is over. */
-  dispose(): void;
-}
-
-/**
- * Links several optional signals into one: it aborts, with the first reason, when any of them
- * does (immediately when one already has).
- */
-export function linkSignals(signals: readonly (AbortSignal | undefined)[]): LinkedSignal {
-  const controller = new AbortController();
-  const listeners: [AbortSignal, () => void][] = [];
-  for (const source of signals) {
-    if (source === undefined) continue;
-    if (source.aborted) {
-      controller.abort(source.reason);
-      break;
-    }
-    const listener = () => controller.abort(source.reason);
-    source.addEventListener('abort', listener, { once: true });
-    listeners.push([source, listener]);
-  }
-  return {
-    signal: controller.signal,
-    dispose() {
-      for (const [source, listener] of listeners) source.removeEventListener('abort', listener);
-      listeners.length = 0;
-    },
-  };
 }
